@@ -1,0 +1,359 @@
+"""Text helpers for inbound email: HTML sanitiser and converter, string hygiene, quotes.
+
+Everything here takes untrusted text straight out of a customer's email and
+never executes, fetches or evaluates anything. For HTML, sanitising is done by ``nh3``
+(the Rust ``ammonia`` sanitiser) with an explicit allowlist, and the text
+converter is a small :class:`html.parser.HTMLParser` subclass that only looks
+at tag names and a handful of attributes.
+
+No Django imports: this module is used by the pure parsing layer in
+``tickets.email_parsing`` and must stay importable without settings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import nh3
+
+__all__ = [
+    "MAX_HTML_INPUT_CHARS",
+    "clean_body",
+    "clean_line",
+    "html_to_text",
+    "sanitize_html",
+    "strip_quoted_reply",
+    "unsurrogate",
+]
+
+# html.parser is pure Python and some CPython releases have super-linear corner
+# cases on hostile markup; nobody writes a support request longer than this.
+MAX_HTML_INPUT_CHARS = 1_000_000
+
+# Deliberately small: enough to keep the structure of a normal email legible in
+# the agent UI. No <img> with remote sources (tracking pixels), no <style>,
+# no forms, no iframes, no SVG/MathML (both have had sanitiser bypasses).
+_ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
+        "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol",
+        "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+# Removed together with everything inside them, not just unwrapped.
+_DROP_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "title", "head", "template"})
+_LINK_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Keep only absolute http(s)/mailto links and ``cid:`` image sources.
+
+    Relative URLs are meaningless in an email and would resolve against the
+    help desk's own origin when rendered there; remote image sources are
+    tracking pixels. ``cid:`` references are kept so the caller can rewrite
+    them to the stored inline attachment.
+    """
+    if attribute == "href":
+        return value if value.strip().lower().startswith(_LINK_SCHEMES) else None
+    if attribute == "src":
+        return value if element == "img" and value.strip().lower().startswith("cid:") else None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` reduced to a strict, inert allowlist of tags and attributes."""
+    return nh3.clean(
+        html[:MAX_HTML_INPUT_CHARS],
+        tags=set(_ALLOWED_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in _ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+# --------------------------------------------------------------------------
+# String hygiene
+# --------------------------------------------------------------------------
+
+# Explicit bidi embeddings, overrides and isolates (Trojan-Source style
+# "invoice\u202efdp.exe") plus LRM/RLM/ALM, which have no place in a name.
+_BIDI_CHARS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_RE = re.compile(f"[{_BIDI_CHARS}]")
+# In bodies LRM/RLM are legitimate in right-to-left text; overrides are not.
+_BODY_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BODY_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def unsurrogate(value: str) -> str:
+    """Repair strings holding raw 8-bit header bytes (surrogate-escaped by ``email``)."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def clean_line(value: str, limit: int) -> str:
+    """One-line, printable, bidi-free, NFC text: safe for headers, logs and titles.
+
+    CR/LF and tabs become spaces (a decoded ``=?utf-8?q?a=0D=0ABcc:?=`` must
+    not turn into a second header line anywhere downstream); all other
+    control and format characters (categories Cc, Cf) are dropped.
+    """
+    value = unicodedata.normalize("NFC", unsurrogate(value))
+    value = "".join(
+        " " if ch in "\r\n\t" else ch
+        for ch in value
+        if ch in "\r\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    return _WHITESPACE_RE.sub(" ", value).strip()[:limit].strip()
+
+
+def clean_body(value: str) -> str:
+    """Body text with normalized newlines, without NUL/controls and bidi overrides."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _BODY_BIDI_RE.sub("", _BODY_CONTROL_RE.sub("", value))
+
+
+_BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "address", "article", "aside", "center", "dd", "details", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "main",
+        "nav", "section", "summary", "table", "tbody", "tfoot", "thead", "tr",
+    }
+)  # fmt: skip
+_PARAGRAPH_TAGS: frozenset[str] = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
+_SKIP_TAGS: frozenset[str] = frozenset(
+    {"head", "script", "style", "template", "title", "noscript", "object", "iframe", "svg"}
+)
+_VOID_TAGS: frozenset[str] = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class _TextConverter(HTMLParser):
+    """Collects visible text, turning block structure into line breaks.
+
+    Quoted content (``<blockquote>``) is prefixed with ``> `` per level so
+    that :func:`tickets.email_parsing.strip_quoted_reply` also works on
+    HTML-only replies (Gmail and Apple Mail quote with blockquotes).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._out: list[str] = []
+        self._pending = 0
+        self._skip_depth = 0
+        self._pre_depth = 0
+        self._quote_depth = 0
+        self._lists: list[list[int | None]] = []  # per open list: [next number] or [None]
+        self._links: list[str | None] = []
+        self._link_text_start: list[int] = []
+
+    # -- output helpers -------------------------------------------------
+    def _newline(self, count: int = 1) -> None:
+        # Line breaks are requested, not written: nested blocks (</li></ul>)
+        # would otherwise stack up blank lines. They are emitted before the
+        # next text, with the quote prefix in force at that point.
+        self._pending = max(self._pending, count)
+
+    def _emit(self, text: str) -> None:
+        if self._pending and self._out:
+            self._out.append(("\n" + "> " * self._quote_depth) * self._pending)
+        self._pending = 0
+        self._out.append(text)
+
+    def _write(self, text: str) -> None:
+        if self._skip_depth:
+            return
+        if self._pre_depth:
+            for i, line in enumerate(text.split("\n")):
+                if i:
+                    self._newline()
+                if line:
+                    self._emit(line)
+            return
+        text = _WS_RUN.sub(" ", text)
+        if not text.strip() and (self._pending or not self._out or self._out[-1].endswith(" ")):
+            return
+        self._emit(text)
+
+    # -- parser callbacks -----------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS:
+                self._skip_depth += 1
+            return
+        if self._skip_depth:
+            return
+        if tag == "br":
+            self._newline()
+        elif tag in _PARAGRAPH_TAGS:
+            self._newline(2)
+            if tag == "pre":
+                self._pre_depth += 1
+        elif tag == "blockquote":
+            self._newline()
+            self._quote_depth += 1
+            self._newline()
+        elif tag in ("ul", "ol"):
+            self._lists.append([1 if tag == "ol" else None])
+            self._newline()
+        elif tag == "li":
+            self._newline()
+            counter = self._lists[-1] if self._lists else [None]
+            indent = "  " * max(len(self._lists) - 1, 0)
+            if counter[0] is None:
+                self._emit(f"{indent}- ")
+            else:
+                self._emit(f"{indent}{counter[0]}. ")
+                counter[0] += 1
+        elif tag in ("td", "th"):
+            self._write(" ")
+        elif tag in _BLOCK_TAGS:
+            self._newline()
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            href = href.strip()
+            # Only show URLs a reader could follow safely; a javascript: or
+            # data: URL is dropped and the link text kept.
+            self._links.append(href if href.lower().startswith(_LINK_SCHEMES) else None)
+            self._link_text_start.append(len(self._out))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS and self._skip_depth:
+                self._skip_depth -= 1
+            return
+        if self._skip_depth:
+            return
+        if tag in _PARAGRAPH_TAGS:
+            if tag == "pre" and self._pre_depth:
+                self._pre_depth -= 1
+            self._newline(2)
+        elif tag == "blockquote":
+            if self._quote_depth:
+                self._quote_depth -= 1
+            self._newline()
+        elif tag in ("ul", "ol"):
+            if self._lists:
+                self._lists.pop()
+            self._newline()
+        elif tag in _BLOCK_TAGS or tag == "li":
+            self._newline()
+        elif tag == "a" and self._links:
+            href = self._links.pop()
+            start = self._link_text_start.pop()
+            label = "".join(self._out[start:]).strip()
+            if href:
+                shown = href[7:] if href.lower().startswith("mailto:") else href
+                if not label:
+                    self._emit(shown)
+                elif label not in (href, shown):
+                    self._emit(f" ({shown})")
+
+    def handle_data(self, data: str) -> None:
+        self._write(data)
+
+    def text(self) -> str:
+        raw = "".join(self._out).replace("\xa0", " ")
+        lines = [line.rstrip() for line in raw.split("\n")]
+        # A line holding only quote markers is a blank line inside a quote.
+        lines = [">" * line.count(">") if not line.strip("> ") else line for line in lines]
+        return _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Convert untrusted HTML to readable plain text.
+
+    Paragraphs and headings become blank-line separated, ``<br>`` a line
+    break, list items ``- item`` / ``1. item``, links ``text (url)`` (only for
+    http(s)/mailto URLs) and blockquotes ``> `` quoted lines. Scripts, styles
+    and the document head are dropped. Input beyond
+    :data:`MAX_HTML_INPUT_CHARS` is ignored.
+    """
+    converter = _TextConverter()
+    converter.feed(html[:MAX_HTML_INPUT_CHARS].replace("\x00", ""))
+    converter.close()
+    return converter.text()
+
+
+# --------------------------------------------------------------------------
+# Quoted-reply stripping
+# --------------------------------------------------------------------------
+
+# "On <date>, <name> wrote:" and its German, French, Spanish and Dutch forms.
+_ATTRIBUTION_RE = re.compile(
+    r"^\s*(?:"
+    r"on\b.{0,300}\bwrote\s*:"
+    r"|am\b.{0,300}\bschrieb\b.{0,300}:"
+    r"|le\b.{0,300}\ba\s+[ée]crit\s*:"
+    r"|el\b.{0,300}\bescribi[óo]\s*:"
+    r"|op\b.{0,300}\bschreef\b.{0,300}:"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_SEPARATOR_RE = re.compile(
+    r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine"
+    r"|forwarded message|mensaje original)\s*-{2,}\s*$",
+    re.IGNORECASE,
+)
+# Outlook's reply header block: "From: ..." followed within two lines by
+# "Sent:"/"Date:" (or the German/French equivalents).
+_OUTLOOK_FROM_RE = re.compile(r"^\s*\*?(?:from|von|de)\s*\*?\s*:", re.IGNORECASE)
+_OUTLOOK_SENT_RE = re.compile(
+    r"^\s*\*?(?:sent|date|gesendet|datum|envoy[ée]|to|an|[àa])\s*\*?\s*:", re.IGNORECASE
+)
+_UNDERSCORE_RULE_RE = re.compile(r"^\s*_{10,}\s*$")
+
+
+def _quote_start(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines):
+        if line in ("-- ", "--") or _SEPARATOR_RE.match(line):
+            return i
+        # Gmail wraps long attributions over two lines.
+        if _ATTRIBUTION_RE.match(line):
+            return i
+        if i + 1 < len(lines) and _ATTRIBUTION_RE.match(f"{line} {lines[i + 1]}"):
+            return i
+        if _OUTLOOK_FROM_RE.match(line) and any(
+            _OUTLOOK_SENT_RE.match(nxt) for nxt in lines[i + 1 : i + 3]
+        ):
+            return i - 1 if i and _UNDERSCORE_RULE_RE.match(lines[i - 1]) else i
+    return None
+
+
+def strip_quoted_reply(text: str) -> str:
+    """Return only the new part of a reply.
+
+    Cuts at the first attribution line ("On ... wrote:", "Am ... schrieb ...:",
+    "Le ... a écrit :", ...), Outlook "-----Original Message-----" or
+    "From:/Sent:" header block, or RFC 3676 signature delimiter ("-- "), and
+    drops remaining ">"-quoted lines (interleaved replies keep their answers).
+    Returns the original text if nothing would be left.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cut = _quote_start(lines)
+    kept = [line for line in lines[:cut] if not line.lstrip().startswith(">")]
+    result = "\n".join(line.rstrip() for line in kept).strip()
+    result = re.sub(r"\n{3,}", "\n\n", result)
+    return result or text

@@ -1,0 +1,584 @@
+"""Turn raw inbound RFC 5322 bytes into a safe, structured :class:`ParsedEmail`.
+
+This is the pure parsing layer of inbound email (IMAP polling and the MTA pipe
+endpoint both feed it). It has no Django imports and performs no I/O: it never
+looks anything up, never trusts anything, and only reports. In particular:
+
+* threading data (Message-ID, In-Reply-To, References, subject tags and
+  plus-address reply tokens) are *candidates*; the caller verifies reply-token
+  signatures and ticket ownership;
+* the From address is reported as written; whether mail "from an agent" is
+  really an agent reply is the caller's decision (it is trivially spoofable);
+* every string that can reach a page, a log line or a header is stripped of
+  CR/LF, NUL, other control characters and Unicode bidi overrides.
+
+Only a message that is unusable (empty, not an email, no sender address)
+raises :class:`EmailParseError`; everything else degrades gracefully and says
+so in :attr:`ParsedEmail.warnings`. The caller keeps the raw bytes either way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from tickets.email_html import (
+    clean_body,
+    clean_line,
+    html_to_text,
+    sanitize_html,
+    strip_quoted_reply,
+    unsurrogate,
+)
+
+__all__ = [
+    "EmailParseError",
+    "ParsedAttachment",
+    "ParsedEmail",
+    "RejectedAttachment",
+    "html_to_text",
+    "parse_email",
+    "strip_quoted_reply",
+]
+
+MAX_TEXT_CHARS = 200_000
+MAX_SUBJECT_CHARS = 255
+MAX_NAME_CHARS = 128
+MAX_FILENAME_CHARS = 150
+MAX_MESSAGE_ID_CHARS = 250
+MAX_ATTACHMENTS = 100
+MAX_RECIPIENTS = 100
+MAX_REFERENCES = 50
+MAX_MIME_DEPTH = 20
+MAX_WARNINGS = 50
+SYNTHETIC_ID_DOMAIN = "attune.invalid"  # RFC 2606: .invalid can never resolve
+
+
+class EmailParseError(ValueError):
+    """The bytes are not a usable email. The caller stores them raw with this message."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAttachment:
+    filename: str  # safe basename, never empty
+    content_type: str  # "type/subtype", lowercase
+    data: bytes = field(repr=False)
+    size: int
+    inline: bool = False
+    content_id: str | None = None  # without angle brackets; matches "cid:" in the html
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedAttachment:
+    filename: str
+    size: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEmail:
+    message_id: str  # without angle brackets; synthesized when missing
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    from_email: str  # lowercased; NOT authenticated
+    from_name: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    date: datetime | None  # timezone-aware
+    text: str
+    html: str | None  # sanitised; None when the message had no HTML part
+    attachments: tuple[ParsedAttachment, ...] = ()
+    rejected_attachments: tuple[RejectedAttachment, ...] = ()
+    is_auto_generated: bool = False
+    auto_reason: str | None = None
+    ticket_refs: tuple[int, ...] = ()  # candidates only
+    reply_tokens: tuple[str, ...] = ()  # unverified "t1042.<sig>" tokens
+    message_id_synthesized: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------
+# Headers
+# --------------------------------------------------------------------------
+
+
+def _header(msg: Message, name: str) -> str | None:
+    """Decoded header value, or None. Never raises.
+
+    ``policy.default`` builds rich header objects lazily and some malformed
+    values make that raise; then fall back to plain RFC 2047 decoding of the
+    raw value, and finally to the raw value itself.
+    """
+    try:
+        value = msg.get(name)
+        return None if value is None else unsurrogate(str(value))
+    except Exception:  # stdlib header classes raise many types; use the raw value
+        value = None
+    for key, raw in msg.raw_items():
+        if key.lower() == name.lower():
+            try:
+                return unsurrogate(str(make_header(decode_header(raw))))
+            except Exception:
+                return unsurrogate(str(raw))
+    return None
+
+
+def _raw_header(msg: Message, name: str) -> str | None:
+    """The undecoded value: tokens (ids, addresses) must not be RFC 2047-decoded."""
+    for key, raw in msg.raw_items():
+        if key.lower() == name.lower():
+            return unsurrogate(str(raw))
+    return None
+
+
+_MSGID_RE = re.compile(r"<([^<>\s]+)>")
+_SAFE_TOKEN_RE = re.compile(r"[^\x21-\x7e]")
+
+
+def _normalize_msgid(value: str) -> str | None:
+    match = _MSGID_RE.search(value)
+    candidate = match.group(1) if match else (value.split() or [""])[0]
+    candidate = _SAFE_TOKEN_RE.sub("", candidate.strip("<> \t\r\n"))
+    if not candidate:
+        return None
+    if len(candidate) > MAX_MESSAGE_ID_CHARS:
+        # Keep it stable and unique-ish rather than truncating into collisions.
+        digest = hashlib.sha256(candidate.encode()).hexdigest()
+        return f"{digest}@{SYNTHETIC_ID_DOMAIN}"
+    return candidate
+
+
+def _msgid_list(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    tokens = _MSGID_RE.findall(value) or value.split()
+    ids = _dedupe(filter(None, (_normalize_msgid(f"<{t}>") for t in tokens)))
+    return ids[-MAX_REFERENCES:]  # the most recent ancestors are the useful ones
+
+
+# Shape check only (no DNS). Local part: RFC 5322 atext plus dots, or any
+# non-ASCII (RFC 6531). Domain: LDH labels, or Unicode labels (IDN).
+_LOCAL_RE = re.compile(
+    r"^(?!\.)(?!.*\.\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-\u0080-\U0010ffff]{1,64}(?<!\.)$"
+)
+_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9\-\u0080-\U0010ffff]{1,63}(?<!-)$")
+
+
+def _valid_address(address: str) -> bool:
+    if len(address) > 254 or address.count("@") != 1:
+        return False
+    local, domain = address.rsplit("@", 1)
+    labels = domain.rstrip(".").split(".")
+    return bool(_LOCAL_RE.match(local)) and all(_LABEL_RE.match(label) for label in labels)
+
+
+def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    """(display name, addr-spec) pairs, original case, invalid shapes dropped."""
+    pairs: list[tuple[str, str]] = []
+    try:
+        header = msg.get(name)
+        if header is not None:
+            pairs = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+    except Exception:  # fall back to the lenient compat parser
+        pairs = []
+    if not pairs:
+        raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+        try:
+            pairs = getaddresses([unsurrogate(str(v)) for v in raw])
+        except Exception:
+            pairs = []
+    result = []
+    for display, addr in pairs:
+        address = clean_line(str(addr), 320).strip("<>")
+        if _valid_address(address):
+            result.append((str(display or ""), address))
+    return result
+
+
+def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    # RFC 5322 "-0000" means "UTC, local zone unknown": parsedate returns naive.
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------
+# Auto-generated mail (loop prevention)
+# --------------------------------------------------------------------------
+
+_AUTO_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
+_AUTO_SENDER_RE = re.compile(
+    r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+.\-_].*)?$", re.IGNORECASE
+)
+
+
+def _auto_reason(msg: Message, from_email: str) -> str | None:
+    """Why this message must never create a ticket or trigger an auto-response.
+
+    Checked roughly from most to least authoritative; the first hit wins.
+    """
+    # RFC 3834 §5: any value other than "no" marks an automatic response or
+    # an automatically generated message ("auto-replied", "auto-generated").
+    auto_submitted = (_header(msg, "Auto-Submitted") or "").strip().lower()
+    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+        return f"Auto-Submitted: {clean_line(auto_submitted, 40)}"
+    # RFC 6522: delivery status notifications (bounces) are multipart/report.
+    if msg.get_content_type() == "multipart/report":
+        return "multipart/report (delivery status notification)"
+    # RFC 5321 §4.5.5: notifications are sent with a null reverse-path, which
+    # the delivering MTA records as "Return-Path: <>".
+    return_path = _raw_header(msg, "Return-Path")
+    if return_path is not None and return_path.strip().replace(" ", "") == "<>":
+        return "Return-Path: <> (null sender)"
+    if _AUTO_SENDER_RE.match(from_email.split("@", 1)[0]):
+        return f"automated sender address ({from_email.split('@', 1)[0]})"
+    # Exim adds X-Failed-Recipients to its bounces; the X-Auto* headers are
+    # de-facto standards of vacation programs that predate RFC 3834.
+    for name in ("X-Failed-Recipients", "X-Autoreply", "X-Autorespond", "X-Autoresponder"):
+        value = (_header(msg, name) or "").strip().lower()
+        if value and value not in ("no", "false", "0"):
+            return f"{name} header"
+    # Microsoft (MS-OXCMAIL 2.2.3.2.14): senders of out-of-office and other
+    # automatic mail ask recipients to suppress their own auto-responses.
+    suppress = (_header(msg, "X-Auto-Response-Suppress") or "").lower()
+    if {"all", "oof", "autoreply"} & {t.strip() for t in suppress.split(",")}:
+        return f"X-Auto-Response-Suppress: {clean_line(suppress, 60)}"
+    # RFC 3834 §2 says responders should not answer Precedence bulk/junk/list
+    # mail; vacation programs also set "auto_reply".
+    precedence = (_header(msg, "Precedence") or "").strip().lower()
+    if precedence in _AUTO_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    # RFC 2369 / RFC 2919: mailing-list traffic is not a support request.
+    for name in ("List-Id", "List-Unsubscribe"):
+        if _raw_header(msg, name) is not None:
+            return f"mailing list ({name})"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Ticket references
+# --------------------------------------------------------------------------
+
+_SUBJECT_TAG_RE = re.compile(r"\[(?:attune\s*)?#\s*(\d{1,9})\]", re.IGNORECASE)
+# support+t1042.<signature>@example.com: the signature is verified by the
+# caller (it knows the secret); case is preserved because it may be base64url.
+_REPLY_TOKEN_RE = re.compile(r"^[^+@]+\+(t(\d{1,9})\.[A-Za-z0-9_\-]{4,128})@")
+_TOKEN_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+
+
+def _ticket_refs(msg: Message, subject: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    refs = [int(n) for n in _SUBJECT_TAG_RE.findall(subject)]
+    tokens: list[str] = []
+    for name in _TOKEN_HEADERS:
+        for _display, address in _addresses(msg, name):
+            match = _REPLY_TOKEN_RE.match(address)
+            if match:
+                tokens.append(match.group(1))
+                refs.append(int(match.group(2)))
+    return tuple(dict.fromkeys(refs)), _dedupe(tokens)
+
+
+# --------------------------------------------------------------------------
+# Bodies and attachments
+# --------------------------------------------------------------------------
+
+# What real mail means by these labels (WHATWG Encoding Standard aliases).
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",  # senders label Windows-1252 text as Latin-1
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "utf-8",  # a superset; undeclared 8-bit is usually UTF-8
+    "ascii": "utf-8",
+    "shift_jis": "cp932",  # Windows extensions (NEC/IBM) are the norm
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "ks_c_5601-1987": "cp949",
+    "euc-kr": "cp949",
+    "windows-874": "cp874",
+    "tis-620": "cp874",
+    "iso-8859-8-i": "iso-8859-8",
+}
+_UNSAFE_CODECS = frozenset(
+    {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"}
+)
+
+
+def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> str:
+    label = (charset or "").strip().strip("\"'").lower()
+    name = _CHARSET_ALIASES.get(label, label or "utf-8")
+    try:
+        info = codecs.lookup(name)
+        if not info._is_text_encoding or info.name in _UNSAFE_CODECS:  # type: ignore[attr-defined]
+            raise LookupError(name)
+    except LookupError:
+        warnings.append(f"charset {clean_line(label, 40)!r} replaced")
+        name = "utf-8"
+    if name == "utf-8":
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            if label in ("", "us-ascii", "ascii"):
+                # Undeclared 8-bit text that is not UTF-8 is nearly always cp1252.
+                return payload.decode("cp1252", "replace")
+            warnings.append("invalid utf-8 bytes replaced")
+            return payload.decode("utf-8", "replace")
+    try:
+        return payload.decode(name, "replace")
+    except Exception:  # a few codecs raise on odd input despite "replace"
+        warnings.append(f"charset {clean_line(label, 40)!r} replaced")
+        return payload.decode("utf-8", "replace")
+
+
+def _payload_bytes(part: Message) -> bytes:
+    # get_payload(decode=True) copes with missing/unknown/garbage
+    # Content-Transfer-Encoding (returns the bytes as they are) and with
+    # truncated base64 (decodes what it can and records a defect).
+    data = part.get_payload(decode=True)
+    if isinstance(data, bytes):
+        return data
+    payload = part.get_payload()
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
+_DEFAULT_EXT = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "text/calendar": ".ics",
+    "message/rfc822": ".eml",
+}
+
+
+def safe_filename(name: str | None, index: int, content_type: str = "") -> str:
+    """A filename that is safe on any filesystem and in a Content-Disposition header.
+
+    Basename only (both ``/`` and ``\\`` separate paths: the name came from
+    a Windows or a Unix client), no ``..``, no hidden dot-files, no control
+    or bidi characters, no Windows-reserved device names, at most
+    :data:`MAX_FILENAME_CHARS` characters keeping the extension.
+    """
+    cleaned = clean_line(name or "", 1000)
+    cleaned = re.split(r"[/\\]", cleaned)[-1]
+    cleaned = _FILENAME_BAD_CHARS.sub("_", cleaned)
+    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip(" .")
+    if _WINDOWS_RESERVED.match(cleaned):
+        cleaned = f"_{cleaned}"
+    if not cleaned:
+        return f"attachment-{index}{_DEFAULT_EXT.get(content_type, '.bin')}"
+    if len(cleaned) > MAX_FILENAME_CHARS:
+        stem, dot, ext = cleaned.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 16:
+            cleaned = f"{stem[: MAX_FILENAME_CHARS - len(ext) - 1].rstrip(' .')}.{ext}"
+        else:
+            cleaned = cleaned[:MAX_FILENAME_CHARS].rstrip(" .")
+    return cleaned
+
+
+_CONTENT_TYPE_RE = re.compile(
+    r"^[a-z0-9][a-z0-9!#$&^_.+\-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+\-]{0,126}$"
+)
+
+
+@dataclass(slots=True)
+class _Collector:
+    max_attachment_bytes: int
+    warnings: list[str]
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    rejected: list[RejectedAttachment] = field(default_factory=list)
+    seen_parts: int = 0
+
+    def add_attachment(self, part: Message, data: bytes, inline: bool, filename: str) -> None:
+        content_type = part.get_content_type()
+        if not _CONTENT_TYPE_RE.match(content_type):
+            content_type = "application/octet-stream"
+        index = len(self.attachments) + len(self.rejected) + 1
+        name = safe_filename(filename, index, content_type)
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            self.rejected.append(RejectedAttachment(name, len(data), "too many attachments"))
+        elif len(data) > self.max_attachment_bytes:
+            reason = f"larger than the {self.max_attachment_bytes} byte limit"
+            self.rejected.append(RejectedAttachment(name, len(data), reason))
+        else:
+            cid = _normalize_msgid(_raw_header(part, "Content-ID") or "")
+            self.attachments.append(
+                ParsedAttachment(name, content_type, data, len(data), inline, cid)
+            )
+
+
+def _part_filename(part: Message) -> str | None:
+    try:
+        return part.get_filename()  # RFC 2231 and RFC 2047 encoded names
+    except Exception:
+        return None
+
+
+def _walk(
+    part: Message, col: _Collector, depth: int, in_related: bool = False
+) -> tuple[list[str], list[str]]:
+    """Return (plain texts, raw html bodies) of this subtree; collect attachments."""
+    col.seen_parts += 1
+    if depth > MAX_MIME_DEPTH:
+        col.warnings.append("MIME nesting too deep; deeper parts ignored")
+        return [], []
+    for defect in getattr(part, "defects", ()):
+        col.warnings.append(f"MIME defect: {type(defect).__name__}")
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        # A forwarded message stays whole, as a file: its headers would
+        # otherwise be mistaken for this message's text.
+        inner = part.get_payload()
+        inner_msg = inner[0] if isinstance(inner, list) and inner else None
+        try:
+            data = inner_msg.as_bytes(policy=policy.compat32) if inner_msg else _payload_bytes(part)
+        except Exception:
+            data = _payload_bytes(part)
+        col.add_attachment(part, data, False, "forwarded.eml")
+        return [], []
+    if part.is_multipart():
+        children = [c for c in part.get_payload() if isinstance(c, Message)]
+        related = in_related or ctype == "multipart/related"
+        results = [_walk(child, col, depth + 1, related) for child in children]
+        if ctype == "multipart/alternative":
+            # Parts are in increasing order of preference (RFC 2046 §5.1.4):
+            # take the first plain text and the last HTML alternative.
+            texts = next((t for t, _ in results if t), [])
+            htmls = next((h for _, h in reversed(results) if h), [])
+            return texts, htmls
+        return [t for r in results for t in r[0]], [h for r in results for h in r[1]]
+    filename = _part_filename(part)
+    disposition = part.get_content_disposition()
+    data = _payload_bytes(part)
+    is_body = ctype in ("text/plain", "text/html") or part.get_content_maintype() == "multipart"
+    if is_body and disposition != "attachment" and not filename:
+        text = _decode_bytes(data, part.get_content_charset(), col.warnings)
+        return ([], [text]) if ctype == "text/html" else ([text], [])
+    inline = disposition == "inline" or (
+        disposition is None and in_related and _raw_header(part, "Content-ID") is not None
+    )
+    col.add_attachment(part, data, inline, filename or "")
+    return [], []
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def parse_email(raw: bytes, *, max_attachment_bytes: int = 10 * 1024 * 1024) -> ParsedEmail:
+    """Parse raw RFC 5322 bytes into a :class:`ParsedEmail`.
+
+    Raises :class:`EmailParseError` only when the input is unusable: empty,
+    not an email at all, or without any sender address. Anything else that
+    is wrong is repaired or dropped and described in ``warnings``.
+    """
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise EmailParseError(f"expected bytes, got {type(raw).__name__}")
+    raw = bytes(raw)
+    if not raw.strip():
+        raise EmailParseError("empty message")
+    try:
+        msg = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(raw)
+    except RecursionError as exc:
+        raise EmailParseError("message structure is too deeply nested") from exc
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        raise EmailParseError(f"unparseable message: {type(exc).__name__}") from exc
+    if not list(msg.raw_items()):
+        raise EmailParseError("not an email: no header fields found")
+    try:
+        return _build(msg, raw, max_attachment_bytes)
+    except EmailParseError:
+        raise
+    except RecursionError as exc:
+        raise EmailParseError("message structure is too deeply nested") from exc
+    except Exception as exc:  # keep the caller's "store raw with the error" path
+        raise EmailParseError(f"unparseable message: {type(exc).__name__}: {exc}") from exc
+
+
+def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEmail:
+    warnings: list[str] = []
+    senders = _addresses(msg, "From") or _addresses(msg, "Sender")
+    if not senders:
+        if _header(msg, "From") is None:
+            raise EmailParseError("not an email or no From header")
+        raise EmailParseError("From header holds no valid email address")
+    if len(senders) > 1:
+        warnings.append("multiple From addresses; using the first")
+    from_display, from_addr = senders[0]
+
+    message_id = _normalize_msgid(_raw_header(msg, "Message-ID") or "")
+    synthesized = message_id is None
+    if message_id is None:
+        # Stable across redeliveries of the very same bytes, so duplicates
+        # of an id-less message are still detected.
+        message_id = f"{hashlib.sha256(raw).hexdigest()}@{SYNTHETIC_ID_DOMAIN}"
+        warnings.append("missing Message-ID synthesized")
+    in_reply_to = (_msgid_list(_raw_header(msg, "In-Reply-To")) or (None,))[0]
+    subject = clean_line(_header(msg, "Subject") or "", MAX_SUBJECT_CHARS)
+    date_raw = _header(msg, "Date")
+    date = _parse_date(date_raw)
+    if date_raw and date is None:
+        warnings.append("unparseable Date header ignored")
+
+    col = _Collector(max_attachment_bytes, warnings)
+    texts, htmls = _walk(msg, col, 0)
+    html_source = "\n".join(htmls)
+    text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
+    if not text and html_source.strip():
+        text = html_to_text(html_source)
+        warnings.append("html-only message converted")
+    text = clean_body(text).strip("\n")
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        warnings.append(f"text truncated to {MAX_TEXT_CHARS} characters")
+    html = sanitize_html(clean_body(html_source)) if html_source.strip() else None
+
+    refs, tokens = _ticket_refs(msg, subject)
+    reason = _auto_reason(msg, from_addr.lower())
+    return ParsedEmail(
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=_msgid_list(_raw_header(msg, "References")),
+        from_email=from_addr.lower(),
+        from_name=clean_line(from_display, MAX_NAME_CHARS),
+        to=_dedupe(a.lower() for _, a in _addresses(msg, "To"))[:MAX_RECIPIENTS],
+        cc=_dedupe(a.lower() for _, a in _addresses(msg, "Cc"))[:MAX_RECIPIENTS],
+        subject=subject,
+        date=date,
+        text=text,
+        html=html,
+        attachments=tuple(col.attachments),
+        rejected_attachments=tuple(col.rejected),
+        is_auto_generated=reason is not None,
+        auto_reason=reason,
+        ticket_refs=refs,
+        reply_tokens=tokens,
+        message_id_synthesized=synthesized,
+        warnings=_dedupe(warnings)[:MAX_WARNINGS],
+    )
