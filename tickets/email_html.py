@@ -23,6 +23,7 @@ __all__ = [
     "clean_body",
     "clean_line",
     "html_to_text",
+    "safe_filename",
     "sanitize_html",
     "strip_quoted_reply",
     "unsurrogate",
@@ -31,6 +32,7 @@ __all__ = [
 # html.parser is pure Python and some CPython releases have super-linear corner
 # cases on hostile markup; nobody writes a support request longer than this.
 MAX_HTML_INPUT_CHARS = 1_000_000
+MAX_FILENAME_CHARS = 150
 
 # Deliberately small: enough to keep the structure of a normal email legible in
 # the agent UI. No <img> with remote sources (tracking pixels), no <style>,
@@ -130,6 +132,47 @@ def clean_body(value: str) -> str:
     """Body text with normalized newlines, without NUL/controls and bidi overrides."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _BODY_BIDI_RE.sub("", _BODY_CONTROL_RE.sub("", value))
+
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
+_DEFAULT_EXT = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "text/calendar": ".ics",
+    "message/rfc822": ".eml",
+    "message/delivery-status": ".txt",
+    "text/rfc822-headers": ".txt",
+}
+
+
+def safe_filename(name: str | None, index: int, content_type: str = "") -> str:
+    """A filename that is safe on any filesystem and in a Content-Disposition header.
+
+    Basename only (both ``/`` and ``\\`` separate paths: the name came from
+    a Windows or a Unix client), no ``..``, no hidden dot-files, no control
+    or bidi characters, no Windows-reserved device names, at most
+    :data:`MAX_FILENAME_CHARS` characters keeping the extension.
+    """
+    cleaned = clean_line(name or "", 1000)
+    cleaned = re.split(r"[/\\]", cleaned)[-1]
+    cleaned = _FILENAME_BAD_CHARS.sub("_", cleaned)
+    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip(" .")
+    if _WINDOWS_RESERVED.match(cleaned):
+        cleaned = f"_{cleaned}"
+    if not cleaned:
+        return f"attachment-{index}{_DEFAULT_EXT.get(content_type, '.bin')}"
+    if len(cleaned) > MAX_FILENAME_CHARS:
+        stem, dot, ext = cleaned.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 16:
+            cleaned = f"{stem[: MAX_FILENAME_CHARS - len(ext) - 1].rstrip(' .')}.{ext}"
+        else:
+            cleaned = cleaned[:MAX_FILENAME_CHARS].rstrip(" .")
+    return cleaned
 
 
 _BLOCK_TAGS: frozenset[str] = frozenset(

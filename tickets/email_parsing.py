@@ -19,6 +19,7 @@ so in :attr:`ParsedEmail.warnings`. The caller keeps the raw bytes either way.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import hashlib
 import re
@@ -35,6 +36,7 @@ from tickets.email_html import (
     clean_body,
     clean_line,
     html_to_text,
+    safe_filename,
     sanitize_html,
     strip_quoted_reply,
     unsurrogate,
@@ -53,7 +55,6 @@ __all__ = [
 MAX_TEXT_CHARS = 200_000
 MAX_SUBJECT_CHARS = 255
 MAX_NAME_CHARS = 128
-MAX_FILENAME_CHARS = 150
 MAX_MESSAGE_ID_CHARS = 250
 MAX_ATTACHMENTS = 100
 MAX_RECIPIENTS = 100
@@ -351,54 +352,48 @@ def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> s
         return payload.decode("utf-8", "replace")
 
 
-def _payload_bytes(part: Message) -> bytes:
-    # get_payload(decode=True) copes with missing/unknown/garbage
-    # Content-Transfer-Encoding (returns the bytes as they are) and with
-    # truncated base64 (decodes what it can and records a defect).
+_PLAIN_CTES = frozenset({"", "7bit", "8bit", "binary", "quoted-printable"})
+_UU_CTES = frozenset({"x-uuencode", "uuencode", "uue", "x-uue"})
+_B64_JUNK_RE = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _lenient_b64(payload: str, warnings: list[str]) -> bytes:
+    """Decode base64 that may be truncated, unpadded or sprinkled with junk.
+
+    The stdlib gives up on a truncated final quantum and returns the still
+    encoded text; decoding every complete quantum salvages what arrived.
+    """
+    data = _B64_JUNK_RE.sub(b"", payload.encode("ascii", "ignore"))
+    remainder = len(data) % 4
+    if remainder == 1:
+        warnings.append("truncated base64 decoded partially")
+        data = data[:-1]
+    elif remainder:
+        data += b"=" * (4 - remainder)
+    return base64.b64decode(data)
+
+
+def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list):  # message/* bodies are parsed into messages
+        chunks = []
+        for sub in payload:
+            try:
+                chunks.append(sub.as_bytes(policy=policy.compat32))
+            except Exception:  # re-serialising hostile headers can fail
+                warnings.append("embedded message could not be re-serialised")
+        return b"\n".join(chunks)
+    cte = (_header(part, "Content-Transfer-Encoding") or "").strip().lower()
+    if cte == "base64":
+        return _lenient_b64(str(payload), warnings)
+    if cte not in _PLAIN_CTES and cte not in _UU_CTES:
+        # Unknown or garbage encodings are taken as "no encoding" (RFC 2045 §6.4
+        # says to treat such an entity as application/octet-stream data).
+        warnings.append(f"unknown Content-Transfer-Encoding {clean_line(cte, 40)!r} ignored")
     data = part.get_payload(decode=True)
     if isinstance(data, bytes):
         return data
-    payload = part.get_payload()
-    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-
-
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-_FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
-_DEFAULT_EXT = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "text/plain": ".txt",
-    "text/html": ".html",
-    "text/calendar": ".ics",
-    "message/rfc822": ".eml",
-}
-
-
-def safe_filename(name: str | None, index: int, content_type: str = "") -> str:
-    """A filename that is safe on any filesystem and in a Content-Disposition header.
-
-    Basename only (both ``/`` and ``\\`` separate paths: the name came from
-    a Windows or a Unix client), no ``..``, no hidden dot-files, no control
-    or bidi characters, no Windows-reserved device names, at most
-    :data:`MAX_FILENAME_CHARS` characters keeping the extension.
-    """
-    cleaned = clean_line(name or "", 1000)
-    cleaned = re.split(r"[/\\]", cleaned)[-1]
-    cleaned = _FILENAME_BAD_CHARS.sub("_", cleaned)
-    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip(" .")
-    if _WINDOWS_RESERVED.match(cleaned):
-        cleaned = f"_{cleaned}"
-    if not cleaned:
-        return f"attachment-{index}{_DEFAULT_EXT.get(content_type, '.bin')}"
-    if len(cleaned) > MAX_FILENAME_CHARS:
-        stem, dot, ext = cleaned.rpartition(".")
-        if dot and stem and 0 < len(ext) <= 16:
-            cleaned = f"{stem[: MAX_FILENAME_CHARS - len(ext) - 1].rstrip(' .')}.{ext}"
-        else:
-            cleaned = cleaned[:MAX_FILENAME_CHARS].rstrip(" .")
-    return cleaned
+    return str(payload).encode("utf-8", "surrogateescape")
 
 
 _CONTENT_TYPE_RE = re.compile(
@@ -412,7 +407,10 @@ class _Collector:
     warnings: list[str]
     attachments: list[ParsedAttachment] = field(default_factory=list)
     rejected: list[RejectedAttachment] = field(default_factory=list)
-    seen_parts: int = 0
+
+    def record_defects(self, part: Message) -> None:
+        for defect in getattr(part, "defects", ()):
+            self.warnings.append(f"MIME defect: {type(defect).__name__}")
 
     def add_attachment(self, part: Message, data: bytes, inline: bool, filename: str) -> None:
         content_type = part.get_content_type()
@@ -443,23 +441,26 @@ def _walk(
     part: Message, col: _Collector, depth: int, in_related: bool = False
 ) -> tuple[list[str], list[str]]:
     """Return (plain texts, raw html bodies) of this subtree; collect attachments."""
-    col.seen_parts += 1
+    try:
+        return _walk_part(part, col, depth, in_related)
+    finally:
+        # After decoding: get_payload(decode=True) adds its own defects.
+        col.record_defects(part)
+
+
+def _walk_part(
+    part: Message, col: _Collector, depth: int, in_related: bool
+) -> tuple[list[str], list[str]]:
     if depth > MAX_MIME_DEPTH:
         col.warnings.append("MIME nesting too deep; deeper parts ignored")
         return [], []
-    for defect in getattr(part, "defects", ()):
-        col.warnings.append(f"MIME defect: {type(defect).__name__}")
     ctype = part.get_content_type()
-    if ctype == "message/rfc822":
-        # A forwarded message stays whole, as a file: its headers would
-        # otherwise be mistaken for this message's text.
-        inner = part.get_payload()
-        inner_msg = inner[0] if isinstance(inner, list) and inner else None
-        try:
-            data = inner_msg.as_bytes(policy=policy.compat32) if inner_msg else _payload_bytes(part)
-        except Exception:
-            data = _payload_bytes(part)
-        col.add_attachment(part, data, False, "forwarded.eml")
+    if part.get_content_maintype() == "message":
+        # A forwarded message (or a DSN's delivery-status block) stays whole,
+        # as a file: its headers would otherwise be mistaken for this text.
+        data = _payload_bytes(part, col.warnings)
+        name = "forwarded.eml" if ctype in ("message/rfc822", "message/global") else ""
+        col.add_attachment(part, data, False, _part_filename(part) or name)
         return [], []
     if part.is_multipart():
         children = [c for c in part.get_payload() if isinstance(c, Message)]
@@ -474,7 +475,7 @@ def _walk(
         return [t for r in results for t in r[0]], [h for r in results for h in r[1]]
     filename = _part_filename(part)
     disposition = part.get_content_disposition()
-    data = _payload_bytes(part)
+    data = _payload_bytes(part, col.warnings)
     is_body = ctype in ("text/plain", "text/html") or part.get_content_maintype() == "multipart"
     if is_body and disposition != "attachment" and not filename:
         text = _decode_bytes(data, part.get_content_charset(), col.warnings)
@@ -557,7 +558,7 @@ def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEm
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
         warnings.append(f"text truncated to {MAX_TEXT_CHARS} characters")
-    html = sanitize_html(clean_body(html_source)) if html_source.strip() else None
+    html = sanitize_html(clean_body(html_source)).strip() if html_source.strip() else None
 
     refs, tokens = _ticket_refs(msg, subject)
     reason = _auto_reason(msg, from_addr.lower())
