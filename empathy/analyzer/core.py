@@ -1,0 +1,75 @@
+"""The analyze() entry point: glue between detectors, scoring and suggestions."""
+
+from __future__ import annotations
+
+from empathy.analyzer import detectors, scoring, suggestions
+from empathy.analyzer.result import AnalysisResult, ComponentScore, Span
+from empathy.analyzer.text import MAX_CHARS, content_stems, prepare, sentences
+
+VERSION = "2026.11.1"
+
+
+def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
+    """Score an agent ``reply`` (optionally against the ``customer_message`` it answers).
+
+    Raises TypeError if ``reply`` is not a str or ``customer_message`` is neither
+    a str nor None. Only the first MAX_CHARS characters of each text are used;
+    ``result.truncated`` says whether the reply was cut.
+    """
+    prepared = prepare(reply, name="reply")
+    if customer_message is not None:
+        customer_message = prepare(customer_message, name="customer_message").text
+    text = prepared.text
+    sents = sentences(text)
+    customer = content_stems(customer_message) if customer_message else None
+
+    validation_ev, tone_from_validation = detectors.detect_validation(text)
+    listening_ev, reflection_from_listening = detectors.detect_listening(text, sents, customer)
+    reflection_ev = detectors.detect_reflection(text, sents, customer) + reflection_from_listening
+    tone_ev = detectors.detect_tone(text) + tone_from_validation
+
+    listening = scoring.component_score(listening_ev)
+    validation = scoring.component_score(validation_ev)
+    reflection = scoring.component_score(reflection_ev)
+    credits, penalties = scoring.tone_points(tone_ev)
+    tone = scoring.tone_score(credits, penalties)
+    opportunity, distress = scoring.opportunity_for(customer_message)
+    overall = scoring.overall_score(
+        listening.level,
+        validation.level,
+        reflection.level,
+        scoring.tone_quality(credits, penalties),
+        opportunity,
+    )
+    levels = {
+        "listening": listening.level,
+        "validation": validation.level,
+        "reflection": reflection.level,
+        "tone": tone.level,
+    }
+    original = prepared.original
+    spans = tuple(
+        Span(e.start, e.end, e.component, e.label, e.polarity, original[e.start : e.end])  # type: ignore[arg-type]
+        for e in sorted(
+            listening_ev + validation_ev + reflection_ev + tone_ev,
+            key=lambda e: (e.start, e.end, e.component, e.label),
+        )
+    )
+    return AnalysisResult(
+        version=VERSION,
+        overall=overall,
+        listening=listening,
+        validation=validation,
+        reflection=reflection,
+        tone=tone,
+        spans=spans,
+        suggestions=suggestions.build(levels, opportunity, customer_message, tone_ev, original),
+        opportunity=opportunity,
+        distress=distress,
+        truncated=prepared.truncated,
+        analyzed_chars=min(len(reply), MAX_CHARS),
+    )
+
+
+def _as_component(score: ComponentScore) -> ComponentScore:  # pragma: no cover - re-export aid
+    return score

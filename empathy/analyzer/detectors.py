@@ -1,0 +1,199 @@
+"""Evidence detectors, one per component. Pure functions over a prepared text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from empathy.analyzer import patterns as P
+from empathy.analyzer import tone_patterns as T
+from empathy.analyzer.lexicon import ACRONYMS
+from empathy.analyzer.text import TOKEN, STOPWORDS, content_stems
+
+# Words that make a question "about something" without being specific themselves.
+_GENERIC_Q_WORDS = frozenset(
+    "tell share describe explain hear curious wondering happen happened happening help talk "
+    "elaborate more bit little say anything something mind care understand clarify else".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One detected cue. ``strength`` is 2 (strong), 1 (weak) or 0 (cancelled)."""
+
+    start: int
+    end: int
+    component: str
+    label: str
+    polarity: str
+    strength: float
+
+
+def _family_hits(family: P.Family, text: str, component: str, polarity: str) -> list[Evidence]:
+    out = []
+    for m in family.regex.finditer(text):
+        name = m.lastgroup
+        if name is None:
+            continue
+        label, strength = family.entries[name]
+        out.append(Evidence(m.start(), m.end(), component, label, polarity, strength))
+    return out
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Index just after the sentence containing ``pos`` (bounded scan)."""
+    limit = min(len(text), pos + 300)
+    for i in range(pos, limit):
+        if text[i] in ".!?\n":
+            return i + 1
+    return limit
+
+
+def _turn_after(text: str, end: int) -> tuple[int, int, bool] | None:
+    """Find a "but/however" turn right after an acknowledgement ending at ``end``.
+
+    Looks at the rest of the acknowledgement's sentence and the start of the
+    next one. Returns (turn_start, turn_end, dismissive) or None.
+    """
+    sent_end = _sentence_end(text, end)
+    # A turn in the same clause ("..., but") or opening the next sentence.
+    for pos in (end, sent_end):
+        if pos - end > 120:
+            break
+        m = P.TURN.match(text, pos)
+        if m is None and pos == end:
+            # Allow a short tail like " to hear that" before the turn.
+            comma = text.find(",", end, min(sent_end, end + 40))
+            if comma != -1:
+                m = P.TURN.match(text, comma)
+        if m is not None:
+            clause_end = _sentence_end(text, m.end())
+            dismissive = P.DISMISSIVE_CONTENT.search(text, m.end(), clause_end) is not None
+            return m.start("turn"), m.end("turn"), dismissive
+    return None
+
+
+def detect_validation(text: str) -> tuple[list[Evidence], list[Evidence]]:
+    """Return (validation evidence, tone evidence produced while classifying)."""
+    found = _family_hits(P.VALIDATION, text, "validation", "+")
+    tone: list[Evidence] = []
+    for m in P.APOLOGY.finditer(text):
+        after = m.end()
+        na = P.NON_APOLOGY_AFTER.match(text, after)
+        if na is not None:
+            tone.append(Evidence(m.start(), na.end(), "tone", "non_apology", "-", 1.0))
+            continue
+        bp = P.BOILERPLATE_AFTER.match(text, after)
+        if bp is not None:
+            found.append(Evidence(m.start(), bp.end(), "validation", "boilerplate_apology", "+", 1))
+            continue
+        if P.SELF_APOLOGY_AFTER.match(text, after) is not None:
+            continue
+        found.append(Evidence(m.start(), m.end(), "validation", "sympathy", "+", 2))
+    out: list[Evidence] = []
+    for ev in sorted(found, key=lambda e: (e.start, -e.end)):
+        if out and ev.start < out[-1].end:  # overlapping cue: keep the first/longest
+            continue
+        turn = _turn_after(text, ev.end)
+        if turn is not None and (turn[2] or ev.label in P.BARE_ACK_LABELS):
+            # "I understand. However, that's policy." - the turn takes the acknowledgement back.
+            out.append(Evidence(ev.start, ev.end, "validation", "cancelled_by_" + "turn", "-", 0))
+            if turn[2]:
+                tone.append(Evidence(turn[0], turn[1], "tone", "dismissive_turn", "-", 1.0))
+            continue
+        out.append(ev)
+    return out, tone
+
+
+def detect_reflection(
+    text: str, sents: list[tuple[int, int]], customer: set[str] | None
+) -> list[Evidence]:
+    """Stock reflection phrases, feeling inferences, shared experience, paraphrase."""
+    out = _family_hits(P.REFLECTION, text, "reflection", "+")
+    if not customer:
+        return out
+    for start, end in sents:
+        sent = text[start:end]
+        if P.WH_START.match(sent) or P.PROCEDURAL.search(sent):
+            continue
+        stems = content_stems(sent)
+        if len(stems) < 2:
+            continue
+        overlap = len(stems & customer)
+        ratio = overlap / len(stems)
+        # Reusing the customer's own content words, addressed to them: a paraphrase.
+        if overlap >= 2 and ratio >= 0.3 and P.YOU.search(sent):
+            out.append(Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1))
+    return out
+
+
+def _specific(sent: str, customer: set[str] | None) -> bool:
+    stems = {s for s in content_stems(sent) if s not in _GENERIC_Q_WORDS}
+    return len(stems) >= 2 or bool(customer and stems & customer)
+
+
+def detect_listening(
+    text: str, sents: list[tuple[int, int]], customer: set[str] | None
+) -> tuple[list[Evidence], list[Evidence]]:
+    """Return (listening evidence, reflection evidence from restating questions)."""
+    out: list[Evidence] = []
+    refl: list[Evidence] = []
+    for start, end in sents:
+        sent = text[start:end]
+        if P.OPEN_INVITE.search(sent):
+            level = 2 if _specific(sent, customer) else 1
+            out.append(Evidence(start, end, "listening", "open_invitation", "+", level))
+            continue
+        if "?" not in sent:
+            continue
+        if P.GREETING_QUESTION.match(sent) or P.SELF_QUESTION.match(sent):
+            continue
+        if P.TAG_QUESTION.search(sent) and not P.WH_START.match(sent):
+            continue
+        if P.PROCEDURAL.search(sent):
+            continue  # "Did you restart it?" is troubleshooting, not listening
+        if P.GENERIC_HELP_QUESTION.search(sent):
+            out.append(Evidence(start, end, "listening", "generic_question", "+", 1))
+            continue
+        wh = P.WH_START.match(sent)
+        if wh is not None:
+            n_words = len(TOKEN.findall(sent.lower()))
+            label = "open_question"
+            level = 2 if _specific(sent, customer) else 1
+            if n_words <= 2:
+                label, level = "generic_question", 1
+            out.append(Evidence(start, end, "listening", label, "+", level))
+            continue
+        if P.AUX_START.match(sent):
+            if P.YOU.search(sent):
+                level = 2 if _specific(sent, customer) else 1
+                out.append(Evidence(start, end, "listening", "closed_question", "+", level))
+            elif customer and content_stems(sent) & customer:
+                out.append(Evidence(start, end, "listening", "closed_question", "+", 1))
+            continue
+        if P.DECLARATIVE_YOU_START.match(sent):
+            # "Your manager isn't answering you?" restates rather than explores.
+            refl.append(Evidence(start, end, "reflection", "restating_question", "+", 1))
+    return out, refl
+
+
+def _shouting(text: str) -> list[Evidence]:
+    out = []
+    for m in T.SHOUT.finditer(text):
+        words = [w for w in TOKEN.findall(m.group().lower()) if w.upper() not in ACRONYMS]
+        if any(len(w) >= 3 for w in words) and (len(words) >= 2 or len(m.group()) >= 6):
+            out.append(Evidence(m.start(), m.end(), "tone", "shouting", "-", 1.0))
+    return out
+
+
+def detect_tone(text: str) -> list[Evidence]:
+    """Penalties (polarity '-') and credits ('+'); strength is the weight in tone points."""
+    out = _family_hits(T.TONE_NEGATIVE, text, "tone", "-")
+    out += _family_hits(T.TONE_POSITIVE, text, "tone", "+")
+    for m in T.PERSONAL_ADDRESS.finditer(text):
+        if m.group("name").lower() not in STOPWORDS:
+            out.append(Evidence(m.start(), m.end(), "tone", "personal_address", "+", 0.5))
+    if any(c.isupper() for c in text):
+        out += _shouting(text)
+    for m in T.EXCLAIM.finditer(text):
+        out.append(Evidence(m.start(), m.end(), "tone", "excess_punctuation", "-", 0.5))
+    return out

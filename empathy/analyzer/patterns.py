@@ -1,0 +1,187 @@
+"""Compiled regular expressions for every pattern family.
+
+All patterns are compiled once at import. They avoid nested unbounded
+quantifiers (only bounded ``{0,n}`` repeats of simple groups), so matching is
+linear in the (capped) input length and cannot backtrack catastrophically.
+
+Each family is a list of ``(label, strength, pattern)``; the families of one
+component are joined into a single alternation with a named group per entry so
+one ``finditer`` pass per component finds every piece of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from empathy.analyzer.lexicon import JARGON, NEGATIVE_FEELINGS, POSITIVE_FEELINGS
+
+FLAGS = re.IGNORECASE
+NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
+POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
+INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
+I_AM = r"(?:i'?m|i\s+am|im|we'?re|we\s+are)"
+SUBJ_IT = r"(?:that|this|it|which|all\s+(?:that|this))"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A compiled alternation and, per named group, its label and strength."""
+
+    regex: re.Pattern[str]
+    entries: dict[str, tuple[str, float]]
+
+
+def _family(items: list[tuple[str, float, str]], flags: int = FLAGS) -> Family:
+    parts = []
+    entries: dict[str, tuple[str, float]] = {}
+    for i, (label, strength, pattern) in enumerate(items):
+        name = f"g{i}"
+        parts.append(f"(?P<{name}>{pattern})")
+        entries[name] = (label, strength)
+    return Family(re.compile(r"\b(?:" + "|".join(parts) + r")", flags), entries)
+
+
+# ---------------------------------------------------------------- validation
+VALIDATION = _family(
+    [
+        # "That sounds really frustrating", "this must have been stressful".
+        (
+            "that_sounds",
+            2,
+            SUBJ_IT
+            + r"(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?))\s+(?:like\s+)?"
+            + INTENS
+            + r"(?:an?\s+)?(?:"
+            + NEG
+            + r")\b(?!\s+to\s+(?:say|tell|know|find|see|read|answer))",
+        ),
+        ("sounds_feeling", 2, r"(?:sounds|seems)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
+        ("how_feeling", 2, r"how\s+" + INTENS + NEG + r"\s+(?:this|that|it)\s+(?:is|was|must|has|can|could|would)"),
+        ("i_can_imagine", 2, r"i\s+(?:can\s+(?:only\s+)?|could\s+)imagine"),
+        (
+            "i_understand_feeling",
+            2,
+            r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|see|get)\s+(?:why|how)\s+(?:you|this|that|it|upsetting|frustrating|annoying|stressful)",
+        ),
+        (
+            "i_understand_feeling",
+            2,
+            r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|appreciate|share|hear)\s+(?:your|the)\s+(?:frustration|concern|disappointment|worry|worries|annoyance|anger|upset|pain|feelings?|stress|anxiety|situation)",
+        ),
+        ("i_hear_you", 2, r"i\s+hear\s+you\b"),
+        ("feel_for_you", 2, r"i\s+(?:really\s+)?feel\s+(?:so\s+)?(?:for\s+you|bad\s+(?:for|that|about)|terrible\s+(?:for|that|about)|awful\s+(?:for|that|about)|sad\s+(?:for|that|about)|your\s+pain)"),
+        ("feel_for_you", 2, r"my\s+heart\s+(?:goes|breaks)|heartbreaking\s+to\s+(?:hear|read)"),
+        (
+            "fair_concern",
+            2,
+            r"(?:that'?s|that\s+is|it'?s|it\s+is|this\s+is|which\s+is|your\s+\w+\s+(?:is|are))\s+(?:a\s+)?(?:completely\s+|totally\s+|perfectly\s+|entirely\s+|very\s+|really\s+|so\s+)?(?:fair|valid|reasonable|understandable|legitimate|justified)\b",
+        ),
+        ("fair_concern", 2, r"(?:it'?s|it\s+is)\s+(?:completely\s+|totally\s+|perfectly\s+|only\s+)?(?:natural|normal|okay|ok|alright|fine)\s+to\s+(?:feel|be)"),
+        ("fair_concern", 2, r"you\s+have\s+every\s+right\s+to|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+)?right\s+to\s+(?:be|feel)|no\s+wonder\s+you|anyone\s+would\s+(?:be|feel)|understandably\s+(?:so|upset|frustrated|annoyed)|i\s+don'?t\s+blame\s+you|of\s+course\s+you'?re\s+" + NEG),
+        ("empathic_interjection", 1, r"oh\s+no\b|oh\s+dear\b|ugh\b|aww+\b|yikes\b|damn\b|oof\b|wow\b"),
+        ("bare_acknowledgement", 1, r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see|get\s+it|get\s+that)|understood|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b"),
+        (
+            "reassurance",
+            1,
+            r"hang\s+in\s+there|you'?re\s+not\s+alone|you\s+are\s+not\s+alone|you\s+aren'?t\s+alone|(?:it|things|everything)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|going|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to\s+(?:reach|message|pm|talk|vent|dm)|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
+        ),
+        ("good_wishes", 1, r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you"),
+        ("shared_joy", 1, r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+" + INTENS + POS + r"\b"),
+    ]
+)
+
+# Every "sorry"/"apologise": classified by what follows (see detectors).
+APOLOGY = re.compile(
+    r"\b(?:(?:i'?m|i\s+am|im|we'?re|we\s+are|i|we)\s+)?(?:(?:so|really|very|truly|deeply|terribly|sincerely|genuinely|awfully|incredibly)\s+){0,2}(?:sorry|apologi[sz]e|apologies)\b",
+    FLAGS,
+)
+NON_APOLOGY_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:if|that)\s+(?:you|u)\s+(?:feel|felt|think|thought|were|are|got|took|have\s+been|may\s+have|found|see|saw)\b|(?:that\s+)?(?:you|u)\s+(?:feel|felt|think|thought|see\s+it)\s+(?:that\s+way|this\s+way|like\s+that|so|otherwise|that)\b|(?:that\s+)?you(?:'re|\s+are)\s+(?:offended|upset\s+by\s+(?:this|our|my))|(?:if|that)\s+(?:this|that|it)\s+(?:offended|upset|bothered))",
+    FLAGS,
+)
+BOILERPLATE_AFTER = re.compile(
+    r"\s*(?:for|about)\s+(?:any|the|this|all\s+the|any\s+and\s+all)\s+(?:inconvenience|trouble|issues?|problems?|confusion|disruption|frustration|delay|wait)",
+    FLAGS,
+)
+SELF_APOLOGY_AFTER = re.compile(
+    r"\s*,?\s*(?:to\s+(?:bother|interrupt|say)|for\s+(?:asking|bothering|my\s+(?:english|late|delayed|typos?)|the\s+(?:late|slow)\s+reply|rambling|the\s+long\s+(?:post|message|reply))|but\b|,?\s*(?:i|we)\s+(?:can'?t|cannot|don'?t|am\s+unable|are\s+unable))",
+    FLAGS,
+)
+
+# A dismissive turn after an acknowledgement ("I understand. However, ...").
+TURN = re.compile(
+    r"\s*[,.;:!]?\s*(?:-\s*)?(?P<turn>however|but|although|though|that\s+said|having\s+said\s+that|nevertheless|nonetheless|unfortunately|still)\b",
+    FLAGS,
+)
+DISMISSIVE_CONTENT = re.compile(
+    r"\b(?:polic(?:y|ies)|rules?|nothing\s+(?:we|i|anyone)\s+can|(?:we|i)\s+(?:can'?t|cannot|are\s+unable|am\s+unable|won'?t)|not\s+(?:possible|our\s+(?:fault|problem|responsibility)|my\s+(?:fault|problem|responsibility))|that'?s\s+(?:just\s+)?(?:how|the\s+way)|no\s+exceptions|you\s+(?:should|need|have|must|were\s+supposed)|as\s+(?:stated|mentioned|explained)|terms\s+(?:and|of)|out\s+of\s+our\s+(?:hands|control)|there'?s\s+nothing)",
+    FLAGS,
+)
+BARE_ACK_LABELS = frozenset({"bare_acknowledgement", "empathic_interjection"})
+
+# ---------------------------------------------------------------- reflection
+REFLECTION = _family(
+    [
+        (
+            "restatement_phrase",
+            2,
+            r"(?:so\s+)?what\s+i(?:'m|\s+am)?\s+hear(?:ing)?\s+(?:you\s+)?(?:say|is)|(?:let\s+me|just\s+to|i\s+(?:want|'d\s+like|would\s+like)\s+to)\s+(?:make\s+sure|check|confirm|clarify|be\s+sure)\s+(?:that\s+)?(?:i|we)(?:'ve|\s+have)?\s+(?:understand|understood|got|get|have)|if\s+i\s+(?:understand|understood|read|hear)\s+(?:you\s+|this\s+|that\s+)?(?:correctly|right)|if\s+i(?:'ve|\s+have)\s+(?:got|understood|read)\s+(?:this|that|it|you)\s+(?:right|correctly)|so,?\s+(?:what\s+)?you(?:'re|\s+are)\s+(?:saying|telling\s+me)|in\s+other\s+words|to\s+(?:sum|recap|summari[sz]e)|(?:it\s+)?(?:sounds|seems|looks)\s+(?:like|as\s+(?:if|though)|to\s+me\s+like)\s+(?:you|your|things|the|this|there)|it\s+seems\s+(?:that\s+)?(?:you|your)|you\s+(?:seem|sound)\s+(?:to|like|really|so|very|quite|pretty)|(?:as\s+)?you\s+(?:mentioned|said|described|explained|pointed\s+out|noted|wrote)|you(?:'ve|\s+have)\s+(?:told|explained|described|mentioned)|from\s+what\s+you(?:'ve|\s+have)?\s+(?:said|described|written|told|shared)|(?:i|we)\s+(?:can\s+)?(?:see|understand|gather|hear)\s+(?:that\s+)?(?:you|your)(?:'ve|\s+have|'re|\s+are|\s+were|\s+had)",
+        ),
+        (
+            "feeling_inference",
+            2,
+            r"you\s+(?:must|might|may|probably|likely)\s+(?:be\s+|have\s+been\s+|feel\s+|be\s+feeling\s+)" + INTENS + r"(?:an?\s+)?" + NEG + r"\b|you(?:'re|\s+are|\s+were|\s+feel|\s+felt|'ve\s+been|\s+have\s+been)\s+(?:probably\s+|clearly\s+|understandably\s+|really\s+|feeling\s+)?" + INTENS + NEG + r"\b|(?:i|we)\s+(?:can\s+|completely\s+|totally\s+|fully\s+)?(?:understand|see|know|get|imagine|appreciate)\s+(?:how|why|what)\s+(?:\w+\s+){0,3}?(?:" + NEG + r"|you)\b|must\s+(?:be|have\s+been|feel)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b|makes?\s+(?:total\s+|complete\s+|perfect\s+)?sense\s+(?:that\s+)?you|(?:i\s+know|it'?s)\s+(?:really\s+|so\s+)?(?:hard|difficult|tough)\s+(?:when|to)",
+        ),
+        (
+            "understanding",
+            1,
+            r"i\s+(?:totally\s+|completely\s+|fully\s+|really\s+|can\s+|do\s+)?(?:understand|know|get|see|realize|realise|appreciate)\s+(?:that\s+)?(?:your|you(?:'re|'ve|\s+are|\s+have|\s+were|\s+had|\s+need|\s+want|\s+can'?t|\s+didn'?t))|i\s+(?:totally\s+|completely\s+)?(?:understand|know|get)\s+(?:the|that|this)\s+(?:feeling|struggle|frustration|situation|problem|issue)|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)|i\s+feel\s+(?:you|ya)\b|i\s+can\s+relate|i\s+understand\b",
+        ),
+        (
+            "shared_experience",
+            2,
+            r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend|wife|husband|ex)\b",
+        ),
+        ("check_understanding", 1, r"(?:is\s+that|was\s+that|did\s+i\s+get\s+(?:that|this|it))\s+(?:correct|right|accurate)\s*\?|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)\s+(?:right|correctly)"),
+    ]
+)
+
+# ---------------------------------------------------------------- listening
+# Discourse openers that may precede the real start of a question.
+_LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile|\w+)[,:\s]+){0,3}"
+# The optional "\w+" lead lets a name or filler precede the question ("Anna, what ...").
+WH_START = re.compile(_LEAD.replace(r"|\w+)", ")") + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b", FLAGS)
+AUX_START = re.compile(
+    _LEAD.replace(r"|\w+)", ")")
+    + r"(?P<aux>do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|may|might|am|any|anything|anyone|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|wanna|want|got|would\s+you|r)\b",
+    FLAGS,
+)
+OPEN_INVITE = re.compile(
+    r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:tell|describe|explain|share|walk\s+me|talk|let\s+me\s+know|give\s+me\s+(?:more|a\s+bit|some)|say\s+(?:more|a\s+bit)|elaborate|clarify|expand)|tell\s+(?:me|us)\s+(?:more|about|what|how|a\s+bit|a\s+little|why|when|where|exactly)|(?:i'?d|i\s+would)\s+(?:like|love)\s+to\s+(?:hear|know|understand|learn)\s+(?:more|what|how|about|why|a\s+bit)|(?:i'?m|i\s+am)\s+(?:curious|wondering)\s+(?:about|what|how|why|if|whether)|mind\s+(?:sharing|telling|explaining)|care\s+to\s+(?:share|elaborate|talk|explain)|help\s+me\s+understand|say\s+more\s+about|walk\s+me\s+through|(?:want|wanna)\s+to\s+talk\s+about)",
+    FLAGS,
+)
+PROCEDURAL = re.compile(
+    r"\b(?:have\s+you\s+(?:tried|thought\s+about|considered|looked\s+into|checked|restarted|rebooted|cleared|updated|installed|reinstalled|reset|logged|signed|turned|received|read|followed|seen\s+(?:a|the)\s+(?:doctor|therapist))|did\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|receive|get\s+(?:the|our|my)|read|follow|click|enter|save|unplug|plug|enable|disable|submit)|do\s+you\s+(?:have\s+(?:the|your|an?)\s+(?:order|account|ticket|reference|tracking|invoice|receipt)|still\s+have\s+the)|can\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|could\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|how\s+about|what\s+about\s+(?:trying|doing|going)|why\s+(?:don'?t|not)\s+you|why\s+not\b|maybe\s+(?:try|you\s+(?:could|should))|is\s+it\s+(?:plugged|switched|turned)|what\s+(?:is|'s)\s+your\s+(?:order|account|ticket|reference|tracking|email|phone)\s*(?:number|id|address)?)",
+    FLAGS,
+)
+SELF_QUESTION = re.compile(
+    r"^(?:(?:so|and|but|also|well|then|now|like)[,\s]+){0,2}(?:(?:why|how|what|where|when|who)\s+(?:do|did|can|could|should|would|am|was|will|is)\s+(?:i|we)\b(?!\s+(?:help|do\s+(?:to\s+help|for\s+you)|assist|make\s+(?:this|it|things)\s+(?:right|better)))|(?:am|do|did|can|could|should|would|will|was|have)\s+i\b(?!\s+(?:ask|help|check|confirm|just\s+(?:ask|check|confirm))))",
+    FLAGS,
+)
+TAG_QUESTION = re.compile(
+    r"(?:\b(?:you\s+know|y'?know|ya\s+know|right|isn'?t\s+it|aren'?t\s+(?:they|we|you)|don'?t\s+you\s+think|doesn'?t\s+it|(?:if\s+(?:that|it)\s+)?makes?\s+sense|guess\s+what|who\s+knows|who\s+cares|what\s+gives|innit|eh|huh|lol|haha|no|ok(?:ay)?|yeah|ha)\s*[?!.]*$)",
+    FLAGS,
+)
+GREETING_QUESTION = re.compile(
+    r"^(?:(?:hi|hello|hey)[,\s]+)?(?:how\s+are\s+you(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up|how\s+have\s+you\s+been|sup)\s*[?!.]*$",
+    FLAGS,
+)
+GENERIC_HELP_QUESTION = re.compile(
+    r"\b(?:how|what)\s+(?:can|could|may)\s+(?:i|we)\s+(?:help|do|assist)|anything\s+(?:else\s+)?(?:i|we)\s+can\s+(?:help|do)",
+    FLAGS,
+)
+YOU = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|you'?ll|yours|yourself|u|ur)\b", FLAGS)
+DECLARATIVE_YOU_START = re.compile(
+    r"^(?:(?:so|and|oh|ah|wait|hmm)[,\s]+){0,2}(?:you|your|you'?re|you'?ve|you\s+have|you\s+are)\b", FLAGS
+)

@@ -1,0 +1,109 @@
+"""From evidence to levels, confidences, opportunity and the overall score.
+
+Overall formula (documented in docs/empathy.md)::
+
+    E        = listening.level + validation.level + reflection.level   (0..6)
+    required = {"low": 0, "normal": 2, "high": 4}[opportunity]
+    f        = 1 if required == 0 else min(1, E / required)
+    t        = clamp(0.6 + 0.2 * min(credits, 2) - 0.25 * penalties, 0, 1)
+    overall  = round(100 * (0.7 * f + 0.3 * t))
+
+So a calm one-line factual answer (low opportunity, neutral tone) scores 88,
+while the same answer to an angry customer (high opportunity) scores 18.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from empathy.analyzer.detectors import Evidence
+from empathy.analyzer.lexicon import ACRONYMS, DISTRESS_PHRASES, DISTRESS_WORDS
+from empathy.analyzer.result import ComponentScore, Opportunity
+from empathy.analyzer.text import TOKEN
+from empathy.analyzer.tone_patterns import EXCLAIM, SHOUT
+
+REQUIRED_POINTS: dict[str, int] = {"low": 0, "normal": 2, "high": 4}
+EMPATHY_WEIGHT = 0.7
+TONE_WEIGHT = 0.3
+
+_DISTRESS_WORDS = frozenset(DISTRESS_WORDS)
+_DISTRESS_PHRASES = re.compile(
+    r"\b(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in DISTRESS_PHRASES) + r")",
+    re.IGNORECASE,
+)
+
+
+def distress_points(message: str) -> float:
+    """Lexicon score of how upset a customer message is (0 = calm)."""
+    lowered = message.lower().replace("\u2019", "'")
+    points = float(sum(1 for t in TOKEN.findall(lowered) if t in _DISTRESS_WORDS))
+    points += 2 * len(_DISTRESS_PHRASES.findall(lowered))
+    for m in SHOUT.finditer(message):
+        words = [w for w in m.group().split() if w.strip(",") not in ACRONYMS]
+        if len(words) >= 2 or len(m.group()) >= 6:
+            points += 2
+    points += len(EXCLAIM.findall(message))
+    return points
+
+
+def opportunity_for(customer_message: str | None) -> tuple[Opportunity, float]:
+    """'high' for distressed customers, 'low' for calm ones, 'normal' when unknown."""
+    if customer_message is None or not customer_message.strip():
+        return "normal", 0.0
+    points = distress_points(customer_message)
+    distress = round(min(1.0, points / 4.0), 3)
+    if points >= 3:
+        return "high", distress
+    if points >= 1:
+        return "normal", distress
+    return "low", distress
+
+
+def component_score(evidence: Iterable[Evidence]) -> ComponentScore:
+    """Level = strongest surviving cue; confidence grows with corroborating cues."""
+    live = [e for e in evidence if e.polarity == "+" and e.strength > 0]
+    cancelled = any(e.polarity == "-" for e in evidence)
+    if not live:
+        return ComponentScore(0, 0.6 if cancelled else 0.8)
+    best = max(e.strength for e in live)
+    level = 2 if best >= 2 else 1
+    weak_only = all(e.label in {"boilerplate_apology", "empathic_interjection"} for e in live)
+    conf = 0.45 if weak_only else min(0.95, 0.6 + 0.1 * len(live))
+    return ComponentScore(level, round(conf, 2))
+
+
+def tone_points(evidence: Iterable[Evidence]) -> tuple[float, float]:
+    """(credits, penalties) in tone points."""
+    credits = penalties = 0.0
+    for e in evidence:
+        if e.polarity == "+":
+            credits += e.strength
+        else:
+            penalties += e.strength
+    return credits, penalties
+
+
+def tone_quality(credits: float, penalties: float) -> float:
+    return max(0.0, min(1.0, 0.6 + 0.2 * min(credits, 2.0) - 0.25 * penalties))
+
+
+def tone_score(credits: float, penalties: float) -> ComponentScore:
+    """0 = poor word choice, 1 = neutral, 2 = warm and clear with no real penalty."""
+    if penalties >= 1.0 and penalties >= credits:
+        level = 0
+    elif credits >= 1.0 and penalties < 1.0:
+        level = 2
+    else:
+        level = 1
+    conf = min(0.95, 0.55 + 0.15 * abs(credits - penalties))
+    return ComponentScore(level, round(conf, 2))
+
+
+def overall_score(
+    listening: int, validation: int, reflection: int, quality: float, opportunity: Opportunity
+) -> int:
+    required = REQUIRED_POINTS[opportunity]
+    points = listening + validation + reflection
+    fulfilment = 1.0 if required == 0 else min(1.0, points / required)
+    return round(100 * (EMPATHY_WEIGHT * fulfilment + TONE_WEIGHT * quality))
