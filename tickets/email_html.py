@@ -205,6 +205,7 @@ class _TextConverter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self._out: list[str] = []
         self._pending = 0
+        self._pending_depth = 0
         self._skip_depth = 0
         self._pre_depth = 0
         self._quote_depth = 0
@@ -217,11 +218,17 @@ class _TextConverter(HTMLParser):
         # Line breaks are requested, not written: nested blocks (</li></ul>)
         # would otherwise stack up blank lines. They are emitted before the
         # next text, with the quote prefix in force at that point.
+        if not self._pending:
+            self._pending_depth = self._quote_depth
         self._pending = max(self._pending, count)
+        self._pending_depth = min(self._pending_depth, self._quote_depth)
 
     def _emit(self, text: str) -> None:
         if self._pending and self._out:
-            self._out.append(("\n" + "> " * self._quote_depth) * self._pending)
+            # Blank lines take the shallower quote level, so the gap between
+            # a paragraph and a following quote is not itself quoted.
+            blank = "\n" + "> " * min(self._pending_depth, self._quote_depth)
+            self._out.append(blank * (self._pending - 1) + "\n" + "> " * self._quote_depth)
         self._pending = 0
         self._out.append(text)
 
