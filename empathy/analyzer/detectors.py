@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from empathy.analyzer import patterns as P
@@ -131,6 +132,48 @@ def _specific(sent: str, customer: set[str] | None) -> bool:
     return len(stems) >= 2 or bool(customer and stems & customer)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+-+\s+|\.{2,}\s*")
+
+
+def _last_clause(sent: str) -> str:
+    """The clause carrying the question mark: "Sorry, what happened?" -> "what happened?"."""
+    parts = _CLAUSE_BREAK.split(sent)
+    return parts[-1] if len(parts) > 1 else sent
+
+
+def _question_kind(q: str, customer: set[str] | None) -> str | None:
+    """Classify one question clause: open / closed / restating / None (not listening)."""
+    if P.SELF_QUESTION.match(q) or P.RHETORICAL.search(q) or P.CHECK_UNDERSTANDING.search(q):
+        return None
+    if P.PROCEDURAL.search(q):
+        return None  # troubleshooting and suggestions phrased as questions are not exploration
+    if P.GREETING_QUESTION.match(q) or P.OFFER_TO_TALK.search(q):
+        return "generic"  # "How are you?", "Want to talk about it?": an opening, weak
+    if P.GENERIC_HELP_QUESTION.search(q):
+        return "generic"
+    if P.TAG_QUESTION.search(q) and not P.WH_START.match(q):
+        return None
+    has_you = P.YOU.search(q) is not None
+    n_words = len(TOKEN.findall(q.lower()))
+    if P.WH_START.match(q):
+        if has_you or n_words <= 5 or (customer and content_stems(q) & customer):
+            return "open"
+        return None
+    if P.AUX_START.match(q):
+        if has_you or not P.FIRST_PERSON.search(q):
+            return "closed"
+        return None
+    if P.DECLARATIVE_YOU_START.match(q):
+        # "Your manager isn't answering you?" restates if it reuses their words.
+        overlap = len(content_stems(q) & customer) if customer else 0
+        if overlap >= 2 or P.REFLECTIVE_VERB.search(q):
+            return "restating"
+        return "closed"
+    if P.WH_ANY.search(q) and (has_you or n_words <= 5) and not P.FIRST_PERSON.search(q):
+        return "open"
+    return None
+
+
 def detect_listening(
     text: str, sents: list[tuple[int, int]], customer: set[str] | None
 ) -> tuple[list[Evidence], list[Evidence]]:
@@ -139,40 +182,27 @@ def detect_listening(
     refl: list[Evidence] = []
     for start, end in sents:
         sent = text[start:end]
-        if P.OPEN_INVITE.search(sent):
+        if P.OPEN_INVITE.search(sent) and not P.OFFER_TO_TALK.search(sent):
             level = 2 if _specific(sent, customer) else 1
             out.append(Evidence(start, end, "listening", "open_invitation", "+", level))
             continue
         if "?" not in sent:
-            continue
-        if P.GREETING_QUESTION.match(sent) or P.SELF_QUESTION.match(sent):
-            continue
-        if P.TAG_QUESTION.search(sent) and not P.WH_START.match(sent):
-            continue
-        if P.PROCEDURAL.search(sent):
-            continue  # "Did you restart it?" is troubleshooting, not listening
-        if P.GENERIC_HELP_QUESTION.search(sent):
-            out.append(Evidence(start, end, "listening", "generic_question", "+", 1))
-            continue
-        wh = P.WH_START.match(sent)
-        if wh is not None:
-            n_words = len(TOKEN.findall(sent.lower()))
-            label = "open_question"
-            level = 2 if _specific(sent, customer) else 1
-            if n_words <= 2:
-                label, level = "generic_question", 1
-            out.append(Evidence(start, end, "listening", label, "+", level))
-            continue
-        if P.AUX_START.match(sent):
-            if P.YOU.search(sent):
+            if P.WH_INVERTED.match(sent) or P.NO_MARK_QUESTION.match(sent):
                 level = 2 if _specific(sent, customer) else 1
-                out.append(Evidence(start, end, "listening", "closed_question", "+", level))
-            elif customer and content_stems(sent) & customer:
-                out.append(Evidence(start, end, "listening", "closed_question", "+", 1))
+                out.append(Evidence(start, end, "listening", "open_question", "+", level))
             continue
-        if P.DECLARATIVE_YOU_START.match(sent):
-            # "Your manager isn't answering you?" restates rather than explores.
+        kind = _question_kind(sent, customer)
+        if kind is None and _CLAUSE_BREAK.search(sent):
+            kind = _question_kind(_last_clause(sent), customer)
+        if kind is None:
+            continue
+        if kind == "restating":
             refl.append(Evidence(start, end, "reflection", "restating_question", "+", 1))
+            continue
+        level = 2 if _specific(sent, customer) else 1
+        if kind == "generic" or (kind == "open" and len(TOKEN.findall(sent.lower())) <= 2):
+            level = 1
+        out.append(Evidence(start, end, "listening", f"{kind}_question", "+", level))
     return out, refl
 
 

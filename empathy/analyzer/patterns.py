@@ -21,7 +21,7 @@ NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
 POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
 INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
 I_AM = r"(?:i'?m|i\s+am|im|we'?re|we\s+are)"
-SUBJ_IT = r"(?:that|this|it|which|all\s+(?:that|this))"
+SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ VALIDATION = _family(
             "that_sounds",
             2,
             SUBJ_IT
-            + r"(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?))\s+(?:like\s+)?"
+            + r"\s+(?:like\s+)?"
             + INTENS
             + r"(?:an?\s+)?(?:"
             + NEG
@@ -70,7 +70,7 @@ VALIDATION = _family(
             r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|appreciate|share|hear)\s+(?:your|the)\s+(?:frustration|concern|disappointment|worry|worries|annoyance|anger|upset|pain|feelings?|stress|anxiety|situation)",
         ),
         ("i_hear_you", 2, r"i\s+hear\s+you\b"),
-        ("feel_for_you", 2, r"i\s+(?:really\s+)?feel\s+(?:so\s+)?(?:for\s+you|bad\s+(?:for|that|about)|terrible\s+(?:for|that|about)|awful\s+(?:for|that|about)|sad\s+(?:for|that|about)|your\s+pain)"),
+        ("feel_for_you", 2, r"i\s+(?:really\s+)?feel\s+(?:so\s+)?(?:for\s+you|(?:bad|terrible|awful|sad)\s+(?:for\s+you|that\s+you)|your\s+pain)|i\s+know\s+your\s+pain"),
         ("feel_for_you", 2, r"my\s+heart\s+(?:goes|breaks)|heartbreaking\s+to\s+(?:hear|read)"),
         (
             "fair_concern",
@@ -79,12 +79,12 @@ VALIDATION = _family(
         ),
         ("fair_concern", 2, r"(?:it'?s|it\s+is)\s+(?:completely\s+|totally\s+|perfectly\s+|only\s+)?(?:natural|normal|okay|ok|alright|fine)\s+to\s+(?:feel|be)"),
         ("fair_concern", 2, r"you\s+have\s+every\s+right\s+to|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+)?right\s+to\s+(?:be|feel)|no\s+wonder\s+you|anyone\s+would\s+(?:be|feel)|understandably\s+(?:so|upset|frustrated|annoyed)|i\s+don'?t\s+blame\s+you|of\s+course\s+you'?re\s+" + NEG),
-        ("empathic_interjection", 1, r"oh\s+no\b|oh\s+dear\b|ugh\b|aww+\b|yikes\b|damn\b|oof\b|wow\b"),
-        ("bare_acknowledgement", 1, r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see|get\s+it|get\s+that)|understood|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b"),
+        ("empathic_interjection", 1, r"oh\s+no\b|oh\s+dear\b|ugh\b|aww+\b|yikes\b|oof\b"),
+        ("bare_acknowledgement", 1, r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what))|get\s+(?:it|that|this))|(?<![a-z]\s)understood(?=\s*[.,!])|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b"),
         (
             "reassurance",
             1,
-            r"hang\s+in\s+there|you'?re\s+not\s+alone|you\s+are\s+not\s+alone|you\s+aren'?t\s+alone|(?:it|things|everything)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|going|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to\s+(?:reach|message|pm|talk|vent|dm)|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
+            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
         ),
         ("good_wishes", 1, r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you"),
         ("shared_joy", 1, r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+" + INTENS + POS + r"\b"),
@@ -105,7 +105,7 @@ BOILERPLATE_AFTER = re.compile(
     FLAGS,
 )
 SELF_APOLOGY_AFTER = re.compile(
-    r"\s*,?\s*(?:to\s+(?:bother|interrupt|say)|for\s+(?:asking|bothering|my\s+(?:english|late|delayed|typos?)|the\s+(?:late|slow)\s+reply|rambling|the\s+long\s+(?:post|message|reply))|but\b|,?\s*(?:i|we)\s+(?:can'?t|cannot|don'?t|am\s+unable|are\s+unable))",
+    r"\s*,?\s*(?:to\s+(?:bother|interrupt|say)|for\s+(?:asking|bothering|(?:my|the|bad|any)\s+(?:bad\s+)?(?:english|late|delayed|typos?|grammar|spelling|formatting|rant)|the\s+(?:late|slow)\s+reply|rambling|the\s+long\s+(?:post|message|reply))|but\b|,?\s*(?:i|we)\s+(?:can'?t|cannot|don'?t|am\s+unable|are\s+unable))",
     FLAGS,
 )
 
@@ -149,20 +149,19 @@ REFLECTION = _family(
 
 # ---------------------------------------------------------------- listening
 # Discourse openers that may precede the real start of a question.
-_LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile|\w+)[,:\s]+){0,3}"
-# The optional "\w+" lead lets a name or filler precede the question ("Anna, what ...").
-WH_START = re.compile(_LEAD.replace(r"|\w+)", ")") + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b", FLAGS)
+_LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile)[,:\s]+){0,3}"
+WH_START = re.compile(_LEAD + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b", FLAGS)
 AUX_START = re.compile(
-    _LEAD.replace(r"|\w+)", ")")
+    _LEAD
     + r"(?P<aux>do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|may|might|am|any|anything|anyone|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|wanna|want|got|would\s+you|r)\b",
     FLAGS,
 )
 OPEN_INVITE = re.compile(
-    r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:tell|describe|explain|share|walk\s+me|talk|let\s+me\s+know|give\s+me\s+(?:more|a\s+bit|some)|say\s+(?:more|a\s+bit)|elaborate|clarify|expand)|tell\s+(?:me|us)\s+(?:more|about|what|how|a\s+bit|a\s+little|why|when|where|exactly)|(?:i'?d|i\s+would)\s+(?:like|love)\s+to\s+(?:hear|know|understand|learn)\s+(?:more|what|how|about|why|a\s+bit)|(?:i'?m|i\s+am)\s+(?:curious|wondering)\s+(?:about|what|how|why|if|whether)|mind\s+(?:sharing|telling|explaining)|care\s+to\s+(?:share|elaborate|talk|explain)|help\s+me\s+understand|say\s+more\s+about|walk\s+me\s+through|(?:want|wanna)\s+to\s+talk\s+about)",
+    r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:tell|describe|explain|share|walk\s+me|talk|let\s+me\s+know|give\s+me\s+(?:more|a\s+bit|some)|say\s+(?:more|a\s+bit)|elaborate|clarify|expand)|tell\s+(?:me|us)\s+(?:more|about|what|how|a\s+bit|a\s+little|why|when|where|exactly)|(?:i'?d|i\s+would)\s+(?:like|love)\s+to\s+(?:hear|know|understand|learn)\s+(?:more|what|how|about|why|a\s+bit)|(?:i'?m|i\s+am)\s+(?:curious|wondering)\s+(?:about|what|how|why|if|whether)|mind\s+(?:sharing|telling|explaining)|care\s+to\s+(?:share|elaborate|talk|explain)|help\s+me\s+understand|say\s+more\s+about|walk\s+me\s+through|(?:wanted|want|like|have)\s+to\s+ask\s+(?:you\s+)?(?:how|what|why|when|where|which|who|if|whether|about)|if\s+(?:i|you\s+don'?t\s+mind\s+me)\s+(?:may\s+|might\s+|can\s+)?ask(?:ing)?\b)",
     FLAGS,
 )
 PROCEDURAL = re.compile(
-    r"\b(?:have\s+you\s+(?:tried|thought\s+about|considered|looked\s+into|checked|restarted|rebooted|cleared|updated|installed|reinstalled|reset|logged|signed|turned|received|read|followed|seen\s+(?:a|the)\s+(?:doctor|therapist))|did\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|receive|get\s+(?:the|our|my)|read|follow|click|enter|save|unplug|plug|enable|disable|submit)|do\s+you\s+(?:have\s+(?:the|your|an?)\s+(?:order|account|ticket|reference|tracking|invoice|receipt)|still\s+have\s+the)|can\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|could\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|how\s+about|what\s+about\s+(?:trying|doing|going)|why\s+(?:don'?t|not)\s+you|why\s+not\b|maybe\s+(?:try|you\s+(?:could|should))|is\s+it\s+(?:plugged|switched|turned)|what\s+(?:is|'s)\s+your\s+(?:order|account|ticket|reference|tracking|email|phone)\s*(?:number|id|address)?)",
+    r"\b(?:have\s+you\s+(?:tried|thought\s+about|considered|looked\s+into|checked|restarted|rebooted|cleared|updated|installed|reinstalled|reset|logged|signed|turned|received|read|followed|seen\s+(?:a|the)\s+(?:doctor|therapist))|did\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|receive|get\s+(?:the|our|my)|read|follow|click|enter|save|unplug|plug|enable|disable|submit)|do\s+you\s+(?:have\s+(?:the|your|an?)\s+(?:order|account|ticket|reference|tracking|invoice|receipt)|still\s+have\s+the)|can\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|could\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|how\s+about|what\s+about\s+(?:trying|doing|going)|have\s+you\s+(?:ever\s+)?(?:sat\s+down|thought|tried|considered|heard\s+of|looked)|is\s+there\s+(?:possibly\s+|maybe\s+)?(?:anyone|someone|somebody|a\s+\w+|any\s+\w+|anything|something)\s+(?:\w+\s+){0,3}?(?:you|that\s+you|who)\s+(?:could|can|might)\s+(?:talk|speak|reach|turn|seek|ask|call|try|do|go)|(?:could|would|can)\s+you\s+(?:consider|be\s+willing|be\s+open|try|talk\s+to|speak\s+to|reach\s+out)|would\s+(?:it|that)\s+(?:help|be\s+possible)|do\s+you\s+think\s+(?:it\s+would|you\s+(?:could|can|should|might))|why\s+(?:don'?t|not)\s+you|why\s+not\b|maybe\s+(?:try|you\s+(?:could|should))|is\s+it\s+(?:plugged|switched|turned)|what\s+(?:is|'s)\s+your\s+(?:order|account|ticket|reference|tracking|email|phone)\s*(?:number|id|address)?)",
     FLAGS,
 )
 SELF_QUESTION = re.compile(
@@ -177,6 +176,29 @@ GREETING_QUESTION = re.compile(
     r"^(?:(?:hi|hello|hey)[,\s]+)?(?:how\s+are\s+you(?:\s+(?:doing|today))?|how'?s\s+it\s+going|what'?s\s+up|how\s+have\s+you\s+been|sup)\s*[?!.]*$",
     FLAGS,
 )
+OFFER_TO_TALK = re.compile(
+    r"\b(?:(?:want|wanna|care|need|like)\s+(?:someone\s+|somebody\s+|me\s+)?to\s+(?:talk|chat|vent)|(?:want|wanna)\s+(?:to\s+)?talk|anything\s+(?:in\s+particular\s+)?you\s+(?:want|'?d\s+like|would\s+like)\s+to\s+(?:talk|share|vent))\b",
+    FLAGS,
+)
+RHETORICAL = re.compile(
+    r"\b(?:why\s+would\s+any|who\s+(?:knows|cares|would|wouldn'?t)|how\s+dare|what'?s\s+the\s+point|why\s+bother|how\s+(?:can|could|would)\s+(?:anyone|anybody|someone|one)|what\s+(?:else\s+)?(?:can|could)\s+you\s+(?:do|expect)|why\s+did\s+the\s+chicken)",
+    FLAGS,
+)
+WH_ANY = re.compile(r"\b(?:what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose)\b", FLAGS)
+WH_INVERTED = re.compile(
+    r"^(?:what|how|why|when|where|which|who)\b(?:\s+\w+){0,4}?\s+(?:do|did|does|have|has|are|is|was|were|can|could|would|will)\s+you\b",
+    FLAGS,
+)
+FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|my|me|myself|we|our|us)\b", FLAGS)
+CHECK_UNDERSTANDING = re.compile(
+    r"\b(?:is\s+(?:this|that)|was\s+(?:this|that)|did\s+i\s+get\s+(?:that|this|it)|am\s+i)\s+(?:correct|right|accurate|understanding)|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)|to\s+make\s+sure\s+i\s+understand",
+    FLAGS,
+)
+NO_MARK_QUESTION = re.compile(
+    r"^(?:(?:so|and|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was)\s+(?:you|u|your|there|anyone|he|she|they|things)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
+    FLAGS,
+)
+REFLECTIVE_VERB = re.compile(r"\b(?:feel\w*|felt|think|thought|seem\w*|sound\w*|mean|saying|worried|afraid|scared)\b", FLAGS)
 GENERIC_HELP_QUESTION = re.compile(
     r"\b(?:how|what)\s+(?:can|could|may)\s+(?:i|we)\s+(?:help|do|assist)|anything\s+(?:else\s+)?(?:i|we)\s+can\s+(?:help|do)",
     FLAGS,
