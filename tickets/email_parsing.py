@@ -33,6 +33,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from tickets.email_html import (
+    MAX_HTML_INPUT_CHARS,
     clean_body,
     clean_line,
     html_to_text,
@@ -122,7 +123,15 @@ def _header(msg: Message, name: str) -> str | None:
     """
     try:
         value = msg.get(name)
-        return None if value is None else unsurrogate(str(value))
+        if value is None:
+            return None
+        decoded = str(value)
+        raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+        if "\ufffd" in decoded and "=?" not in raw and re.search("[\udc80-\udcff]", raw):
+            # Raw 8-bit header (no RFC 2047): the stdlib gives up with U+FFFD;
+            # UTF-8, else Windows-1252, recovers what the sender meant.
+            return unsurrogate(raw)
+        return unsurrogate(decoded)
     except Exception:  # stdlib header classes raise many types; use the raw value
         value = None
     for key, raw in msg.raw_items():
@@ -303,24 +312,17 @@ def _ticket_refs(msg: Message, subject: str) -> tuple[tuple[int, ...], tuple[str
 # Bodies and attachments
 # --------------------------------------------------------------------------
 
-# What real mail means by these labels (WHATWG Encoding Standard aliases).
+# What real mail means by these labels (WHATWG Encoding Standard): senders
+# label Windows-1252 as Latin-1, Shift_JIS means Microsoft's cp932, and
+# undeclared or "us-ascii" 8-bit text is usually UTF-8 (cp1252 as fallback).
 _CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252",  # senders label Windows-1252 text as Latin-1
-    "latin-1": "cp1252",
-    "latin1": "cp1252",
-    "us-ascii": "utf-8",  # a superset; undeclared 8-bit is usually UTF-8
-    "ascii": "utf-8",
-    "shift_jis": "cp932",  # Windows extensions (NEC/IBM) are the norm
-    "x-sjis": "cp932",
-    "sjis": "cp932",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "ks_c_5601-1987": "cp949",
-    "euc-kr": "cp949",
-    "windows-874": "cp874",
-    "tis-620": "cp874",
-    "iso-8859-8-i": "iso-8859-8",
-}
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+    "us-ascii": "utf-8", "ascii": "utf-8",
+    "shift_jis": "cp932", "x-sjis": "cp932", "sjis": "cp932",
+    "gb2312": "gb18030", "gbk": "gb18030", "ks_c_5601-1987": "cp949", "euc-kr": "cp949",
+    "windows-874": "cp874", "tis-620": "cp874", "iso-8859-8-i": "iso-8859-8",
+}  # fmt: skip
+_CHARSET_LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9._:\-]{0,39}$")
 _UNSAFE_CODECS = frozenset(
     {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"}
 )
@@ -330,9 +332,12 @@ def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> s
     label = (charset or "").strip().strip("\"'").lower()
     name = _CHARSET_ALIASES.get(label, label or "utf-8")
     try:
+        if not _CHARSET_LABEL_RE.match(name):
+            raise LookupError(name)
         info = codecs.lookup(name)
         if not info._is_text_encoding or info.name in _UNSAFE_CODECS:  # type: ignore[attr-defined]
             raise LookupError(name)
+        name = info.name
     except LookupError:
         warnings.append(f"charset {clean_line(label, 40)!r} replaced")
         name = "utf-8"
@@ -443,6 +448,11 @@ def _walk(
     """Return (plain texts, raw html bodies) of this subtree; collect attachments."""
     try:
         return _walk_part(part, col, depth, in_related)
+    except RecursionError:
+        raise
+    except Exception as exc:  # one undecodable part must not cost the whole message
+        col.warnings.append(f"MIME part skipped ({type(exc).__name__})")
+        return [], []
     finally:
         # After decoding: get_payload(decode=True) adds its own defects.
         col.record_defects(part)
@@ -550,6 +560,8 @@ def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEm
     col = _Collector(max_attachment_bytes, warnings)
     texts, htmls = _walk(msg, col, 0)
     html_source = "\n".join(htmls)
+    if len(html_source) > MAX_HTML_INPUT_CHARS:
+        warnings.append(f"html truncated to {MAX_HTML_INPUT_CHARS} characters")
     text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
     if not text and html_source.strip():
         text = html_to_text(html_source)

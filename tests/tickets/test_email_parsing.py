@@ -430,6 +430,27 @@ def test_it_removes_bidi_overrides_nul_and_controls_from_names_subjects_and_text
         assert not any(ch in value for ch in BIDI_AND_CONTROLS if ch != "\n")
 
 
+@pytest.mark.parametrize(
+    ("header_bytes", "subject"),
+    [(b"Gr\xc3\xbc\xc3\x9fe", "Grüße"), (b"Gr\xfc\xdfe \x80", "Grüße \u20ac")],
+)
+def test_it_recovers_raw_8bit_subjects_as_utf8_or_windows_1252(
+    header_bytes: bytes, subject: str
+) -> None:
+    parsed = parse_email(b"From: a@x.example\nSubject: " + header_bytes + b"\n\nx\n")
+
+    assert parsed.subject == subject
+
+
+def test_it_replaces_a_charset_label_with_a_nul_byte() -> None:
+    message = b'From: a@x.example\nContent-Type: text/plain; charset="utf\x00-8"\n\nhello\n'
+
+    parsed = parse_email(message)
+
+    assert parsed.text == "hello"
+    assert any(w.startswith("charset ") for w in parsed.warnings)
+
+
 def test_it_caps_the_subject_and_name_length() -> None:
     message = f"From: {'N' * 500} <a@x.example>\nSubject: {'s' * 1000}\n\nx\n".encode()
 
