@@ -110,6 +110,15 @@ def detect_reflection(
 ) -> list[Evidence]:
     """Stock reflection phrases, feeling inferences, shared experience, paraphrase."""
     out = _family_hits(P.REFLECTION, text, "reflection", "+")
+    for start, end in sents:
+        sent = text[start:end]
+        if "?" in sent or P.SERVICE_ACTION.search(sent):
+            continue
+        if P.SELF_DISCLOSURE.search(sent) and (
+            P.SIMILARITY.search(sent) or (customer and content_stems(sent) & customer)
+        ):
+            # Own experience tied to the customer's (shared words or "too"/"same").
+            out.append(Evidence(start, end, "reflection", "shared_experience", "+", 2))
     if not customer:
         return out
     for start, end in sents:

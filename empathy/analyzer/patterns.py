@@ -21,7 +21,7 @@ NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
 POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
 INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
 I_AM = r"(?:i'?m|i\s+am|im|we'?re|we\s+are)"
-SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
+SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?|(?:would|can|could|might)\s+(?:be|feel|get)))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +58,12 @@ VALIDATION = _family(
         ),
         ("sounds_feeling", 2, r"(?:sounds|seems)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
         ("how_feeling", 2, r"how\s+" + INTENS + NEG + r"\s+(?:this|that|it)\s+(?:is|was|must|has|can|could|would)"),
+        ("normalising", 1, r"(?:can|must|could|would)\s+(?:be|feel|get)\s+(?:even\s+)?" + INTENS + r"(?:an?\s+)?(?:real\s+)?(?:" + NEG + r"|challenge|lot\s+to\s+(?:process|handle|deal\s+with|take\s+in))\b"),
         ("i_can_imagine", 2, r"i\s+(?:can\s+(?:only\s+)?|could\s+)imagine"),
         (
             "i_understand_feeling",
             2,
-            r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|see|get)\s+(?:why|how)\s+(?:you|this|that|it|upsetting|frustrating|annoying|stressful)",
+            r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+|certainly\s+|can\s+certainly\s+)?(?:understand|see|get|appreciate)\s+(?:why|how)\s+(?:you|this|that|it|upsetting|frustrating|annoying|stressful)",
         ),
         (
             "i_understand_feeling",
@@ -84,9 +85,9 @@ VALIDATION = _family(
         (
             "reassurance",
             1,
-            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
+            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|'s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
         ),
-        ("good_wishes", 1, r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you"),
+        ("good_wishes", 1, r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|hopefully\s+(?:you|things|it|this|everything|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you"),
         ("shared_joy", 1, r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+" + INTENS + POS + r"\b"),
     ]
 )
@@ -143,6 +144,8 @@ REFLECTION = _family(
             2,
             r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend|wife|husband|ex)\b",
         ),
+        # Naming the customer's feeling ("that must be so frustrating") reflects it too.
+        ("feeling_named", 1, SUBJ_IT + r"\s+(?:like\s+)?" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
         ("check_understanding", 1, r"(?:is\s+that|was\s+that|did\s+i\s+get\s+(?:that|this|it))\s+(?:correct|right|accurate)\s*\?|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)\s+(?:right|correctly)"),
     ]
 )
@@ -206,4 +209,20 @@ GENERIC_HELP_QUESTION = re.compile(
 YOU = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|you'?ll|yours|yourself|u|ur)\b", FLAGS)
 DECLARATIVE_YOU_START = re.compile(
     r"^(?:(?:so|and|oh|ah|wait|hmm)[,\s]+){0,2}(?:you|your|you'?re|you'?ve|you\s+have|you\s+are)\b", FLAGS
+)
+
+# First-person experience ("I used to dread Mondays too"): EPITOME counts sharing a
+# comparable experience as an interpretation. Agent actions ("I've refunded ...")
+# are excluded by SERVICE_ACTION so routine support narration does not count.
+SELF_DISCLOSURE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|but|so|because|cause|cuz|when|though|although|yeah|yes|honestly|sometimes|personally|lol|same|too|also|now|then|even)\s+)(?:i|me)(?:'m|'ve|\s+am|\s+was|\s+have|\s+had|\s+used\s+to|\s+feel|\s+felt|\s+get|\s+got|\s+go|\s+went|\s+lost|\s+struggle\w*|\s+suffer\w*|\s+dealt|\s+deal|\s+hate|\s+love|\s+can'?t|\s+couldn'?t|\s+don'?t|\s+didn'?t|\s+wish|\s+remember|\s+spent|\s+spend|\s+tried|\s+usually|\s+always|\s+never|\s+also|\s+too|\s+still|\s+really|\s+quit|\s+started|\s+stopped|\s+find|\s+found|\s+do\b|\s+did\b|\s+sleep|\s+cry|\s+cried|\s+gained|\s+lose|\s+live|\s+lived|\s+grew|\s+moved|\s+count|\s+rarely|\s+sometimes|\s+kind\s+of|\s+kinda|\s+myself|\s+recently|\s+am\s+also|\s+know\s+(?:that|how|what|the)\s+feel)\b",
+    FLAGS,
+)
+SERVICE_ACTION = re.compile(
+    r"\b(?:refund\w*|orders?|account|ticket|colleague|escalat\w*|process\w*|checked\s+(?:your|with|the|on)|look(?:ed)?\s+into|sent|send|emailed|update[ds]?|confirm\w*|arrang\w*|replac\w*|able\s+to|warehouse|courier|system|records|invoice|payment|subscription|deliver\w*|shipment|parcel|package|technician|engineer|reset|credit\w*|i'?ll|i\s+will|i\s+can\s+(?:help|see|confirm|assure|offer))\b",
+    FLAGS,
+)
+SIMILARITY = re.compile(
+    r"\b(?:same|similar|too|also|either|as\s+well|like\s+you|like\s+that|like\s+this|relate|been\s+there|know\s+the\s+feeling)\b",
+    FLAGS,
 )
