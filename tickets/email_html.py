@@ -12,6 +12,7 @@ No Django imports: this module is used by the pure parsing layer in
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -23,10 +24,12 @@ __all__ = [
     "clean_body",
     "clean_line",
     "html_to_text",
+    "lenient_b64decode",
     "safe_filename",
     "sanitize_html",
     "strip_quoted_reply",
     "unsurrogate",
+    "valid_address",
 ]
 
 # html.parser is pure Python and some CPython releases have super-linear corner
@@ -90,10 +93,11 @@ def sanitize_html(html: str) -> str:
 # String hygiene
 # --------------------------------------------------------------------------
 
-# Explicit bidi embeddings, overrides and isolates (Trojan-Source style
-# "invoice\u202efdp.exe") plus LRM/RLM/ALM, which have no place in a name.
-_BIDI_CHARS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_BIDI_RE = re.compile(f"[{_BIDI_CHARS}]")
+# Format characters (Unicode category Cf) include every bidi embedding,
+# override and isolate (Trojan-Source style "invoice\u202efdp.exe"), LRM/RLM and
+# zero-width spaces; only ZWNJ/ZWJ are kept, which Persian, Indic scripts and
+# emoji sequences need.
+_KEEP_FORMAT_CHARS = frozenset("\u200c\u200d")
 # In bodies LRM/RLM are legitimate in right-to-left text; overrides are not.
 _BODY_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _BODY_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
@@ -117,13 +121,16 @@ def clean_line(value: str, limit: int) -> str:
 
     CR/LF and tabs become spaces (a decoded ``=?utf-8?q?a=0D=0ABcc:?=`` must
     not turn into a second header line anywhere downstream); all other
-    control and format characters (categories Cc, Cf) are dropped.
+    control, surrogate and format characters (categories Cc, Cs, Cf) are
+    dropped, except ZWNJ/ZWJ.
     """
     value = unicodedata.normalize("NFC", unsurrogate(value))
     value = "".join(
         " " if ch in "\r\n\t" else ch
         for ch in value
-        if ch in "\r\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+        if ch in "\r\n\t"
+        or ch in _KEEP_FORMAT_CHARS
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     )
     return _WHITESPACE_RE.sub(" ", value).strip()[:limit].strip()
 
@@ -135,7 +142,7 @@ def clean_body(value: str) -> str:
 
 
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-_FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f]')
+_FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\u200c\u200d]')
 _DEFAULT_EXT = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -173,6 +180,41 @@ def safe_filename(name: str | None, index: int, content_type: str = "") -> str:
         else:
             cleaned = cleaned[:MAX_FILENAME_CHARS].rstrip(" .")
     return cleaned
+
+
+_B64_JUNK_RE = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def lenient_b64decode(payload: str, warnings: list[str]) -> bytes:
+    """Decode base64 that may be truncated, unpadded or sprinkled with junk.
+
+    The stdlib gives up on a truncated final quantum and returns the still
+    encoded text; decoding every complete quantum salvages what arrived.
+    """
+    data = _B64_JUNK_RE.sub(b"", payload.encode("ascii", "ignore"))
+    remainder = len(data) % 4
+    if remainder == 1:
+        warnings.append("truncated base64 decoded partially")
+        data = data[:-1]
+    elif remainder:
+        data += b"=" * (4 - remainder)
+    return base64.b64decode(data)
+
+
+# Shape check only (no DNS). Local part: RFC 5322 atext plus dots, or any
+# non-ASCII (RFC 6531). Domain: LDH labels, or Unicode labels (IDN).
+_LOCAL_RE = re.compile(
+    r"^(?!\.)(?!.*\.\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-\u0080-\U0010ffff]{1,64}(?<!\.)$"
+)
+_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9\-\u0080-\U0010ffff]{1,63}(?<!-)$")
+
+
+def valid_address(address: str) -> bool:
+    if len(address) > 254 or address.count("@") != 1:
+        return False
+    local, domain = address.rsplit("@", 1)
+    labels = domain.rstrip(".").split(".")
+    return bool(_LOCAL_RE.match(local)) and all(_LABEL_RE.match(label) for label in labels)
 
 
 _BLOCK_TAGS: frozenset[str] = frozenset(

@@ -19,7 +19,6 @@ so in :attr:`ParsedEmail.warnings`. The caller keeps the raw bytes either way.
 
 from __future__ import annotations
 
-import base64
 import codecs
 import hashlib
 import re
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -37,10 +37,12 @@ from tickets.email_html import (
     clean_body,
     clean_line,
     html_to_text,
+    lenient_b64decode,
     safe_filename,
     sanitize_html,
     strip_quoted_reply,
     unsurrogate,
+    valid_address,
 )
 
 __all__ = [
@@ -113,6 +115,25 @@ class ParsedEmail:
 # Headers
 # --------------------------------------------------------------------------
 
+_FallbackHeader = type("_FallbackHeader", (UnstructuredHeader, BaseHeader), {})
+
+
+class _LenientHeaderRegistry(HeaderRegistry):
+    """``policy.default``'s header factory, degrading to unstructured text.
+
+    A few malformed structured values (e.g. an RFC 2231 parameter whose charset
+    contains NUL) make the stdlib raise while *parsing*, losing the message.
+    """
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        try:
+            return super().__call__(name, value)
+        except Exception:
+            return _FallbackHeader(name, value.replace("\x00", ""))
+
+
+_POLICY = policy.default.clone(header_factory=_LenientHeaderRegistry())
+
 
 def _header(msg: Message, name: str) -> str | None:
     """Decoded header value, or None. Never raises.
@@ -176,22 +197,6 @@ def _msgid_list(value: str | None) -> tuple[str, ...]:
     return ids[-MAX_REFERENCES:]  # the most recent ancestors are the useful ones
 
 
-# Shape check only (no DNS). Local part: RFC 5322 atext plus dots, or any
-# non-ASCII (RFC 6531). Domain: LDH labels, or Unicode labels (IDN).
-_LOCAL_RE = re.compile(
-    r"^(?!\.)(?!.*\.\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-\u0080-\U0010ffff]{1,64}(?<!\.)$"
-)
-_LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9\-\u0080-\U0010ffff]{1,63}(?<!-)$")
-
-
-def _valid_address(address: str) -> bool:
-    if len(address) > 254 or address.count("@") != 1:
-        return False
-    local, domain = address.rsplit("@", 1)
-    labels = domain.rstrip(".").split(".")
-    return bool(_LOCAL_RE.match(local)) and all(_LABEL_RE.match(label) for label in labels)
-
-
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     """(display name, addr-spec) pairs, original case, invalid shapes dropped."""
     pairs: list[tuple[str, str]] = []
@@ -210,7 +215,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     result = []
     for display, addr in pairs:
         address = clean_line(str(addr), 320).strip("<>")
-        if _valid_address(address):
+        if valid_address(address):
             result.append((str(display or ""), address))
     return result
 
@@ -339,7 +344,7 @@ def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> s
             raise LookupError(name)
         name = info.name
     except LookupError:
-        warnings.append(f"charset {clean_line(label, 40)!r} replaced")
+        warnings.append(f"charset {ascii(label)[:42]} replaced")
         name = "utf-8"
     if name == "utf-8":
         try:
@@ -353,33 +358,21 @@ def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> s
     try:
         return payload.decode(name, "replace")
     except Exception:  # a few codecs raise on odd input despite "replace"
-        warnings.append(f"charset {clean_line(label, 40)!r} replaced")
+        warnings.append(f"charset {ascii(label)[:42]} replaced")
         return payload.decode("utf-8", "replace")
 
 
 _PLAIN_CTES = frozenset({"", "7bit", "8bit", "binary", "quoted-printable"})
 _UU_CTES = frozenset({"x-uuencode", "uuencode", "uue", "x-uue"})
-_B64_JUNK_RE = re.compile(rb"[^A-Za-z0-9+/]")
-
-
-def _lenient_b64(payload: str, warnings: list[str]) -> bytes:
-    """Decode base64 that may be truncated, unpadded or sprinkled with junk.
-
-    The stdlib gives up on a truncated final quantum and returns the still
-    encoded text; decoding every complete quantum salvages what arrived.
-    """
-    data = _B64_JUNK_RE.sub(b"", payload.encode("ascii", "ignore"))
-    remainder = len(data) % 4
-    if remainder == 1:
-        warnings.append("truncated base64 decoded partially")
-        data = data[:-1]
-    elif remainder:
-        data += b"=" * (4 - remainder)
-    return base64.b64decode(data)
 
 
 def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
-    payload = part.get_payload()
+    try:
+        payload = part.get_payload()
+    except (ValueError, LookupError, UnicodeError):
+        # get_payload() re-decodes 8-bit text with the declared charset and
+        # fails on hostile labels; the stored body is what we want anyway.
+        payload = part._payload  # type: ignore[attr-defined]
     if isinstance(payload, list):  # message/* bodies are parsed into messages
         chunks = []
         for sub in payload:
@@ -390,7 +383,7 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
         return b"\n".join(chunks)
     cte = (_header(part, "Content-Transfer-Encoding") or "").strip().lower()
     if cte == "base64":
-        return _lenient_b64(str(payload), warnings)
+        return lenient_b64decode(str(payload), warnings)
     if cte not in _PLAIN_CTES and cte not in _UU_CTES:
         # Unknown or garbage encodings are taken as "no encoding" (RFC 2045 §6.4
         # says to treat such an entity as application/octet-stream data).
@@ -515,7 +508,7 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10 * 1024 * 1024) -> 
     if not raw.strip():
         raise EmailParseError("empty message")
     try:
-        msg = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(raw)
+        msg = BytesParser(_class=EmailMessage, policy=_POLICY).parsebytes(raw)
     except RecursionError as exc:
         raise EmailParseError("message structure is too deeply nested") from exc
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
