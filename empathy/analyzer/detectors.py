@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from empathy.analyzer import patterns as P
 from empathy.analyzer import tone_patterns as T
 from empathy.analyzer.lexicon import ACRONYMS
-from empathy.analyzer.text import TOKEN, STOPWORDS, content_stems
+from empathy.analyzer.text import STOPWORDS, TOKEN, content_stems, lower_same_length
 
 # Words that make a question "about something" without being specific themselves.
 _GENERIC_Q_WORDS = frozenset(
@@ -29,14 +29,14 @@ class Evidence:
     strength: float
 
 
-def _family_hits(family: P.Family, text: str, component: str, polarity: str) -> list[Evidence]:
+def _family_hits(family: P.Family, low: str, component: str, polarity: str) -> list[Evidence]:
+    """Run every entry whose gate keys occur in ``low`` (the lower-cased text)."""
     out = []
-    for m in family.regex.finditer(text):
-        name = m.lastgroup
-        if name is None:
+    for entry in family.entries:
+        if entry.keys and not any(k in low for k in entry.keys):
             continue
-        label, strength = family.entries[name]
-        out.append(Evidence(m.start(), m.end(), component, label, polarity, strength))
+        for m in entry.regex.finditer(low):
+            out.append(Evidence(m.start(), m.end(), component, entry.label, polarity, entry.strength))
     return out
 
 
@@ -75,7 +75,7 @@ def _turn_after(text: str, end: int) -> tuple[int, int, bool] | None:
 
 def detect_validation(text: str) -> tuple[list[Evidence], list[Evidence]]:
     """Return (validation evidence, tone evidence produced while classifying)."""
-    found = _family_hits(P.VALIDATION, text, "validation", "+")
+    found = _family_hits(P.VALIDATION, lower_same_length(text), "validation", "+")
     tone: list[Evidence] = []
     for m in P.APOLOGY.finditer(text):
         after = m.end()
@@ -109,7 +109,7 @@ def detect_reflection(
     text: str, sents: list[tuple[int, int]], customer: set[str] | None
 ) -> list[Evidence]:
     """Stock reflection phrases, feeling inferences, shared experience, paraphrase."""
-    out = _family_hits(P.REFLECTION, text, "reflection", "+")
+    out = _family_hits(P.REFLECTION, lower_same_length(text), "reflection", "+")
     for start, end in sents:
         sent = text[start:end]
         if "?" in sent or P.SERVICE_ACTION.search(sent):
@@ -226,12 +226,13 @@ def _shouting(text: str) -> list[Evidence]:
 
 def detect_tone(text: str) -> list[Evidence]:
     """Penalties (polarity '-') and credits ('+'); strength is the weight in tone points."""
-    out = _family_hits(T.TONE_NEGATIVE, text, "tone", "-")
-    out += _family_hits(T.TONE_POSITIVE, text, "tone", "+")
+    low = lower_same_length(text)
+    out = _family_hits(T.TONE_NEGATIVE, low, "tone", "-")
+    out += _family_hits(T.TONE_POSITIVE, low, "tone", "+")
     for m in T.PERSONAL_ADDRESS.finditer(text):
         if m.group("name").lower() not in STOPWORDS:
             out.append(Evidence(m.start(), m.end(), "tone", "personal_address", "+", 0.5))
-    if any(c.isupper() for c in text):
+    if text != text.lower():
         out += _shouting(text)
     for m in T.EXCLAIM.finditer(text):
         out.append(Evidence(m.start(), m.end(), "tone", "excess_punctuation", "-", 0.5))

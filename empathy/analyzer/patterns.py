@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from empathy.analyzer.lexicon import JARGON, NEGATIVE_FEELINGS, POSITIVE_FEELINGS
+from empathy.analyzer.lexicon import NEGATIVE_FEELINGS, POSITIVE_FEELINGS
 
 FLAGS = re.IGNORECASE
 NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
@@ -25,21 +25,92 @@ SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?
 
 
 @dataclass(frozen=True, slots=True)
-class Family:
-    """A compiled alternation and, per named group, its label and strength."""
+class Entry:
+    """One pattern: it only runs when one of its ``keys`` occurs in the lower-cased text."""
 
+    label: str
+    strength: float
     regex: re.Pattern[str]
-    entries: dict[str, tuple[str, float]]
+    keys: tuple[str, ...]
 
 
-def _family(items: list[tuple[str, float, str]], flags: int = FLAGS) -> Family:
-    parts = []
-    entries: dict[str, tuple[str, float]] = {}
-    for i, (label, strength, pattern) in enumerate(items):
-        name = f"g{i}"
-        parts.append(f"(?P<{name}>{pattern})")
-        entries[name] = (label, strength)
-    return Family(re.compile(r"\b(?:" + "|".join(parts) + r")", flags), entries)
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The entries of one component, matched against the lower-cased text."""
+
+    entries: tuple[Entry, ...]
+
+
+def _family(items: list[tuple[str, float, str]]) -> Family:
+    entries = []
+    for label, strength, pattern in items:
+        keys = GATES.get(label, ())
+        # Patterns run on lower-cased text without IGNORECASE: about twice as fast.
+        entries.append(Entry(label, strength, re.compile(r"\b(?:" + pattern + ")"), keys))
+    return Family(tuple(entries))
+
+
+def _stem_keys(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Literal substrings that must occur for a lexicon alternation to match."""
+    out = []
+    for w in words:
+        literal = w.split("\\")[0].split("(")[0].strip()
+        if literal:
+            out.append(literal)
+    return tuple(sorted(set(out)))
+
+
+NEG_KEYS = _stem_keys(NEGATIVE_FEELINGS)
+POS_KEYS = _stem_keys(POSITIVE_FEELINGS)
+# Gate keys per label: cheap ``in`` checks that skip patterns which cannot match.
+# An empty tuple means "always run". Keys must be lower-case substrings that any
+# match of the label's patterns necessarily contains.
+GATES: dict[str, tuple[str, ...]] = {
+    "that_sounds": NEG_KEYS,
+    "sounds_feeling": NEG_KEYS,
+    "how_feeling": NEG_KEYS,
+    "normalising": (*NEG_KEYS, "challenge", "lot"),
+    "i_can_imagine": ("imagine",),
+    "i_hear_you": ("hear you",),
+    "feel_for_you": ("feel", "pain", "heart"),
+    "fair_concern": (
+        "fair", "valid", "reasonab", "understandab", "legitimate", "justified", "natural",
+        "normal", "ok", "alright", "fine", "right", "wonder", "anyone would", "blame",
+        "of course",
+    ),
+    "empathic_interjection": ("oh", "ugh", "aww", "yikes", "oof"),
+    "shared_joy": (
+        "glad", "happy", "pleased", "relieved", "thrilled", "delighted", "congrat",
+        "well done", "good for", *POS_KEYS,
+    ),
+    "good_wishes": ("hope", "wish", "luck", "take care", "bless", "all the best"),
+    "restatement_phrase": (
+        "hear", "make sure", "check", "confirm", "clarify", "be sure", "understand", "read",
+        "got", "saying", "telling", "other words", "sum", "recap", "summar", "sound",
+        "seem", "look", "you mention", "said", "described", "explain", "pointed", "noted",
+        "wrote", "told", "shared", "see", "gather",
+    ),
+    "feeling_named": NEG_KEYS,
+    "check_understanding": ("correct", "right", "accurate", "understood", "understand"),
+    "robotic_boilerplate": (
+        "apolog", "may have caused", "important to us", "valu", "patience and",
+        "hesitate", "regret", "advised", "informed", "dear", "automated", "has been",
+        "for any", "strive", "contacting", "reaching out",
+    ),
+    "sarcasm": ("thank", "good luck with", "nice try", "sure you did"),
+    "jargon": (
+        "escalat", "l1", "l2", "l3", "tier", "sla", "rma", "ttl", "dns", "back", "stream",
+        "ticket", "per our", "sop", "kb ", "as per", "root cause", "rca", "known issue",
+        "p1", "p2", "p3", "p4", "hotfix", "deprecat", "idempoten", "cache", "drift",
+        "provisioning", "endpoint",
+    ),
+    "next_steps": (
+        "next", "here's", "here is", "within", "in ", "by ", "you'll", "you will", "once",
+        "step",
+    ),
+    "thanks_for_sharing": ("thank",),
+    "minimising_word": ("just", "simply", "obviously", "clearly"),
+}
 
 
 # ---------------------------------------------------------------- validation

@@ -103,3 +103,11 @@ def content_stems(text: str) -> set[str]:
     return {
         stem(t) for t in TOKEN.findall(text.lower()) if len(t) > 2 and t not in STOPWORDS
     }
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` but guaranteed to keep every offset (a few letters grow when lowered)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
