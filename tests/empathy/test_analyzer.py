@@ -1,0 +1,171 @@
+"""Behaviour of the empathy analyzer on customer-support examples (no Django needed)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from empathy.analyzer import VERSION, AnalysisResult, analyze
+
+ANGRY = "This is the THIRD time I'm writing!!! My refund still hasn't arrived and I'm furious."
+CALM = "Hi, what time does your support line open on Saturdays?"
+
+# (reply, component, expected minimum level or exact 0) - one row per pattern family.
+POSITIVE = [
+    ("I'm so sorry to hear your parcel went missing.", "validation", 2),
+    ("That sounds really frustrating.", "validation", 2),
+    ("I understand how frustrating this must have been.", "validation", 2),
+    ("I can see why you feel that way.", "validation", 2),
+    ("That's a fair concern.", "validation", 2),
+    ("I can imagine how stressful the last week has been.", "validation", 2),
+    ("Hang in there, it will get better.", "validation", 1),
+    ("So what I hear you saying is that the app logs you out every hour.", "reflection", 2),
+    ("Let me make sure I understood: the second charge appeared on the 3rd.", "reflection", 2),
+    ("It sounds like you've been going back and forth with us for weeks.", "reflection", 2),
+    ("You must be exhausted after all those calls.", "reflection", 2),
+    ("Could you tell me what happened when you tried to pay?", "listening", 2),
+    ("What happens when you open the invoice page on your laptop?", "listening", 2),
+    ("Tell me more about the error you saw.", "listening", 1),
+]
+NEGATIVE = [
+    ("Our opening hours are 9 to 5.", "validation"),
+    ("Did you restart it?", "listening"),
+    ("Have you tried clearing the cache?", "listening"),
+    ("Your refund has been processed.", "reflection"),
+    ("I understand. However, that's policy.", "validation"),
+    ("Sorry you feel that way.", "validation"),
+    ("You know?", "listening"),
+]
+
+
+@pytest.mark.parametrize(("reply", "component", "minimum"), POSITIVE)
+def test_it_detects_each_pattern_family(reply: str, component: str, minimum: int) -> None:
+    assert analyze(reply).component(component).level >= minimum  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("reply", "component"), NEGATIVE)
+def test_it_does_not_credit_look_alikes(reply: str, component: str) -> None:
+    assert analyze(reply).component(component).level == 0  # type: ignore[arg-type]
+
+
+def test_it_cancels_an_acknowledgement_taken_back_by_however() -> None:
+    result = analyze("I understand. However, that's policy.", ANGRY)
+    assert result.validation.level == 0
+    labels = {(s.component, s.label) for s in result.spans}
+    assert ("validation", "cancelled_by_turn") in labels
+    assert ("tone", "dismissive_turn") in labels
+    assert result.tone.level == 0
+
+
+def test_it_keeps_sympathy_followed_by_a_helpful_but() -> None:
+    result = analyze("I'm so sorry to hear that, but here's how I'll fix it today.")
+    assert result.validation.level == 2
+
+
+def test_it_treats_sorry_you_feel_that_way_as_a_tone_penalty_not_validation() -> None:
+    result = analyze("Sorry you feel that way.", ANGRY)
+    assert result.validation.level == 0
+    assert any(s.label == "non_apology" and s.polarity == "-" for s in result.spans)
+    assert result.tone.level == 0
+
+
+def test_it_scores_inconvenience_boilerplate_as_weak_at_most() -> None:
+    assert analyze("I'm sorry for the inconvenience.").validation.level <= 1
+    robotic = analyze("We apologize for any inconvenience this may have caused.")
+    assert robotic.validation.level <= 1
+    assert any(s.label == "robotic_boilerplate" for s in robotic.spans)
+
+
+@pytest.mark.parametrize(
+    ("reply", "label"),
+    [
+        ("You should have read the instructions.", "blame"),
+        ("As I already said, the link expires.", "blame"),
+        ("Please calm down.", "dismissive"),
+        ("Just click the button, obviously.", "minimising_word"),
+        ("Your call is important to us.", "robotic_boilerplate"),
+        ("PLEASE STOP EMAILING US.", "shouting"),
+    ],
+)
+def test_it_penalises_poor_word_choice(reply: str, label: str) -> None:
+    result = analyze(reply)
+    assert any(s.label == label and s.polarity == "-" for s in result.spans)
+    assert result.tone.level == 0
+
+
+def test_it_credits_ownership_personal_address_and_next_steps() -> None:
+    result = analyze("Hi Maria, I'll make sure the replacement ships today. You'll receive it by Friday.")
+    labels = {s.label for s in result.spans if s.component == "tone" and s.polarity == "+"}
+    assert {"ownership", "personal_address", "next_steps"} <= labels
+    assert result.tone.level == 2
+
+
+def test_it_detects_a_paraphrase_without_a_stock_phrase() -> None:
+    customer = "The scanner keeps dropping the wifi connection every evening after the update."
+    reply = "Your scanner loses its wifi connection in the evenings since the update."
+    result = analyze(reply, customer)
+    assert result.reflection.level >= 1
+    assert any(s.label == "paraphrase" for s in result.spans)
+    assert analyze(reply).reflection.level == 0  # no customer message, no overlap to find
+
+
+def test_it_points_spans_at_the_evidence_text() -> None:
+    reply = "Thanks for writing. That sounds really frustrating. Could you tell me what you saw?"
+    result = analyze(reply)
+    for span in result.spans:
+        assert reply[span.start : span.end] == span.text
+    sounds = next(s for s in result.spans if s.label == "that_sounds")
+    assert sounds.text == "That sounds really frustrating"
+    question = next(s for s in result.spans if s.component == "listening")
+    assert question.text == "Could you tell me what you saw?"
+
+
+def test_it_tailors_suggestions_to_the_customer_issue() -> None:
+    customer = "My invoice shows two charges and nobody has answered me for a week. I'm so frustrated!"
+    result = analyze("The charge will be reversed.", customer)
+    components = {s.component for s in result.suggestions}
+    assert {"validation", "reflection", "listening"} <= components
+    for suggestion in result.suggestions:
+        assert "invoice" in suggestion.example or "charges" in suggestion.example
+
+
+def test_it_does_not_punish_a_factual_answer_to_a_calm_question() -> None:
+    calm = analyze("We open at 9am on Saturdays.", CALM)
+    cold = analyze("We open at 9am on Saturdays.", ANGRY)
+    assert calm.opportunity == "low"
+    assert cold.opportunity == "high"
+    assert calm.overall >= 80
+    assert cold.overall <= 30
+    assert calm.suggestions == ()
+
+
+def test_it_rewards_an_empathic_reply_to_an_angry_customer() -> None:
+    reply = (
+        "I'm so sorry your refund still hasn't arrived - that must be really frustrating. "
+        "Could you tell me which card the original payment was made with? "
+        "I'll make sure it's sorted today."
+    )
+    result = analyze(reply, ANGRY)
+    assert result.overall >= 85
+    assert result.validation.level == 2
+    assert result.listening.level >= 1
+
+
+def test_it_returns_an_immutable_versioned_result() -> None:
+    result = analyze("Thanks!")
+    assert isinstance(result, AnalysisResult)
+    assert result.version == VERSION
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.overall = 5  # type: ignore[misc]
+    assert isinstance(result.spans, tuple)
+    data = result.to_dict()
+    assert data["version"] == VERSION
+    assert set(data["listening"]) == {"level", "confidence"}
+
+
+def test_it_rejects_non_string_input() -> None:
+    with pytest.raises(TypeError):
+        analyze(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        analyze("hi", 42)  # type: ignore[arg-type]
