@@ -15,10 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from empathy.analyzer import analyze  # noqa: E402
+from empathy.analyzer import analyze
 
 OPENERS = [
-    "Hi Maria,", "Hello,", "Hi there,", "Thanks for getting in touch.", "Dear customer,", "",
+    "Hi Maria,",
+    "Hello,",
+    "Hi there,",
+    "Thanks for getting in touch.",
+    "Dear customer,",
+    "",
 ]
 ACKS = [
     "I'm really sorry your order still hasn't arrived, that must be frustrating.",
@@ -29,7 +34,7 @@ ACKS = [
     "",
 ]
 BODIES = [
-    "I've checked the tracking and the parcel is at the local depot, so it should be with you tomorrow.",
+    "I've checked the tracking and the parcel is at the local depot, so it should arrive tomorrow.",
     "You should have read the instructions before installing the update, as I already said.",
     "Just clear the cache and restart the app, it's simple.",
     "So what I hear you saying is that the invoice shows two charges for the same month.",

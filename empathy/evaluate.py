@@ -199,8 +199,14 @@ def evaluate_esconv(folder: Path, limit: int | None = None) -> list[dict[str, An
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     cols = [
-        ("dataset", 46), ("component", 10), ("n", 6), ("accuracy", 8), ("binary_macro_f1", 8),
-        ("binary_positive_f1", 8), ("macro_f1_3class", 8), ("span_token_f1", 8),
+        ("dataset", 46),
+        ("component", 10),
+        ("n", 6),
+        ("accuracy", 8),
+        ("binary_macro_f1", 8),
+        ("binary_positive_f1", 8),
+        ("macro_f1_3class", 8),
+        ("span_token_f1", 8),
         ("span_token_f1_all_gold", 8),
     ]
     heads = ["dataset", "component", "n", "acc", "bin-mF1", "pos-F1", "3c-mF1", "spanF1", "spanF1*"]

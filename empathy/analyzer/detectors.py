@@ -12,8 +12,32 @@ from empathy.analyzer.text import STOPWORDS, TOKEN, content_stems, lower_same_le
 
 # Words that make a question "about something" without being specific themselves.
 _GENERIC_Q_WORDS = frozenset(
-    "tell share describe explain hear curious wondering happen happened happening help talk "
-    "elaborate more bit little say anything something mind care understand clarify else".split()
+    [
+        "tell",
+        "share",
+        "describe",
+        "explain",
+        "hear",
+        "curious",
+        "wondering",
+        "happen",
+        "happened",
+        "happening",
+        "help",
+        "talk",
+        "elaborate",
+        "more",
+        "bit",
+        "little",
+        "say",
+        "anything",
+        "something",
+        "mind",
+        "care",
+        "understand",
+        "clarify",
+        "else",
+    ]
 )
 
 
@@ -36,7 +60,9 @@ def _family_hits(family: P.Family, low: str, component: str, polarity: str) -> l
         if entry.keys and not any(k in low for k in entry.keys):
             continue
         for m in entry.regex.finditer(low):
-            out.append(Evidence(m.start(), m.end(), component, entry.label, polarity, entry.strength))
+            out.append(
+                Evidence(m.start(), m.end(), component, entry.label, polarity, entry.strength)
+            )
     return out
 
 
@@ -132,7 +158,9 @@ def detect_reflection(
         ratio = overlap / len(stems)
         # Reusing the customer's own content words, addressed to them: a paraphrase.
         if overlap >= 2 and ratio >= 0.3 and P.YOU.search(sent):
-            out.append(Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1))
+            out.append(
+                Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1)
+            )
     return out
 
 

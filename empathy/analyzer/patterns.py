@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long regex alternations read better unsplit; each is one pattern family.
 """Compiled regular expressions for every pattern family.
 
 All patterns are compiled once at import. They avoid nested unbounded
@@ -74,38 +75,131 @@ GATES: dict[str, tuple[str, ...]] = {
     "i_hear_you": ("hear you",),
     "feel_for_you": ("feel", "pain", "heart"),
     "fair_concern": (
-        "fair", "valid", "reasonab", "understandab", "legitimate", "justified", "natural",
-        "normal", "ok", "alright", "fine", "right", "wonder", "anyone would", "blame",
+        "fair",
+        "valid",
+        "reasonab",
+        "understandab",
+        "legitimate",
+        "justified",
+        "natural",
+        "normal",
+        "ok",
+        "alright",
+        "fine",
+        "right",
+        "wonder",
+        "anyone would",
+        "blame",
         "of course",
     ),
     "empathic_interjection": ("oh", "ugh", "aww", "yikes", "oof"),
     "shared_joy": (
-        "glad", "happy", "pleased", "relieved", "thrilled", "delighted", "congrat",
-        "well done", "good for", *POS_KEYS,
+        "glad",
+        "happy",
+        "pleased",
+        "relieved",
+        "thrilled",
+        "delighted",
+        "congrat",
+        "well done",
+        "good for",
+        *POS_KEYS,
     ),
     "good_wishes": ("hope", "wish", "luck", "take care", "bless", "all the best"),
     "restatement_phrase": (
-        "hear", "make sure", "check", "confirm", "clarify", "be sure", "understand", "read",
-        "got", "saying", "telling", "other words", "sum", "recap", "summar", "sound",
-        "seem", "look", "you mention", "said", "described", "explain", "pointed", "noted",
-        "wrote", "told", "shared", "see", "gather",
+        "hear",
+        "make sure",
+        "check",
+        "confirm",
+        "clarify",
+        "be sure",
+        "understand",
+        "read",
+        "got",
+        "saying",
+        "telling",
+        "other words",
+        "sum",
+        "recap",
+        "summar",
+        "sound",
+        "seem",
+        "look",
+        "you mention",
+        "said",
+        "described",
+        "explain",
+        "pointed",
+        "noted",
+        "wrote",
+        "told",
+        "shared",
+        "see",
+        "gather",
     ),
     "feeling_named": NEG_KEYS,
     "check_understanding": ("correct", "right", "accurate", "understood", "understand"),
     "robotic_boilerplate": (
-        "apolog", "may have caused", "important to us", "valu", "patience and",
-        "hesitate", "regret", "advised", "informed", "dear", "automated", "has been",
-        "for any", "strive", "contacting", "reaching out",
+        "apolog",
+        "may have caused",
+        "important to us",
+        "valu",
+        "patience and",
+        "hesitate",
+        "regret",
+        "advised",
+        "informed",
+        "dear",
+        "automated",
+        "has been",
+        "for any",
+        "strive",
+        "contacting",
+        "reaching out",
     ),
     "sarcasm": ("thank", "good luck with", "nice try", "sure you did"),
     "jargon": (
-        "escalat", "l1", "l2", "l3", "tier", "sla", "rma", "ttl", "dns", "back", "stream",
-        "ticket", "per our", "sop", "kb ", "as per", "root cause", "rca", "known issue",
-        "p1", "p2", "p3", "p4", "hotfix", "deprecat", "idempoten", "cache", "drift",
-        "provisioning", "endpoint",
+        "escalat",
+        "l1",
+        "l2",
+        "l3",
+        "tier",
+        "sla",
+        "rma",
+        "ttl",
+        "dns",
+        "back",
+        "stream",
+        "ticket",
+        "per our",
+        "sop",
+        "kb ",
+        "as per",
+        "root cause",
+        "rca",
+        "known issue",
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+        "hotfix",
+        "deprecat",
+        "idempoten",
+        "cache",
+        "drift",
+        "provisioning",
+        "endpoint",
     ),
     "next_steps": (
-        "next", "here's", "here is", "within", "in ", "by ", "you'll", "you will", "once",
+        "next",
+        "here's",
+        "here is",
+        "within",
+        "in ",
+        "by ",
+        "you'll",
+        "you will",
+        "once",
         "step",
     ),
     "thanks_for_sharing": ("thank",),
@@ -128,8 +222,20 @@ VALIDATION = _family(
             + r")\b(?!\s+to\s+(?:say|tell|know|find|see|read|answer))",
         ),
         ("sounds_feeling", 2, r"(?:sounds|seems)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
-        ("how_feeling", 2, r"how\s+" + INTENS + NEG + r"\s+(?:this|that|it)\s+(?:is|was|must|has|can|could|would)"),
-        ("normalising", 1, r"(?:can|must|could|would)\s+(?:be|feel|get)\s+(?:even\s+)?" + INTENS + r"(?:an?\s+)?(?:real\s+)?(?:" + NEG + r"|challenge|lot\s+to\s+(?:process|handle|deal\s+with|take\s+in))\b"),
+        (
+            "how_feeling",
+            2,
+            r"how\s+" + INTENS + NEG + r"\s+(?:this|that|it)\s+(?:is|was|must|has|can|could|would)",
+        ),
+        (
+            "normalising",
+            1,
+            r"(?:can|must|could|would)\s+(?:be|feel|get)\s+(?:even\s+)?"
+            + INTENS
+            + r"(?:an?\s+)?(?:real\s+)?(?:"
+            + NEG
+            + r"|challenge|lot\s+to\s+(?:process|handle|deal\s+with|take\s+in))\b",
+        ),
         ("i_can_imagine", 2, r"i\s+(?:can\s+(?:only\s+)?|could\s+)imagine"),
         (
             "i_understand_feeling",
@@ -142,24 +248,52 @@ VALIDATION = _family(
             r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|appreciate|share|hear)\s+(?:your|the)\s+(?:frustration|concern|disappointment|worry|worries|annoyance|anger|upset|pain|feelings?|stress|anxiety|situation)",
         ),
         ("i_hear_you", 2, r"i\s+hear\s+you\b"),
-        ("feel_for_you", 2, r"i\s+(?:really\s+)?feel\s+(?:so\s+)?(?:for\s+you|(?:bad|terrible|awful|sad)\s+(?:for\s+you|that\s+you)|your\s+pain)|i\s+know\s+your\s+pain"),
+        (
+            "feel_for_you",
+            2,
+            r"i\s+(?:really\s+)?feel\s+(?:so\s+)?(?:for\s+you|(?:bad|terrible|awful|sad)\s+(?:for\s+you|that\s+you)|your\s+pain)|i\s+know\s+your\s+pain",
+        ),
         ("feel_for_you", 2, r"my\s+heart\s+(?:goes|breaks)|heartbreaking\s+to\s+(?:hear|read)"),
         (
             "fair_concern",
             2,
             r"(?:that'?s|that\s+is|it'?s|it\s+is|this\s+is|which\s+is|your\s+\w+\s+(?:is|are))\s+(?:a\s+)?(?:completely\s+|totally\s+|perfectly\s+|entirely\s+|very\s+|really\s+|so\s+)?(?:fair|valid|reasonable|understandable|legitimate|justified)\b",
         ),
-        ("fair_concern", 2, r"(?:it'?s|it\s+is)\s+(?:completely\s+|totally\s+|perfectly\s+|only\s+)?(?:natural|normal|okay|ok|alright|fine)\s+to\s+(?:feel|be)"),
-        ("fair_concern", 2, r"you\s+have\s+every\s+right\s+to|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+)?right\s+to\s+(?:be|feel)|no\s+wonder\s+you|anyone\s+would\s+(?:be|feel)|understandably\s+(?:so|upset|frustrated|annoyed)|i\s+don'?t\s+blame\s+you|of\s+course\s+you'?re\s+" + NEG),
+        (
+            "fair_concern",
+            2,
+            r"(?:it'?s|it\s+is)\s+(?:completely\s+|totally\s+|perfectly\s+|only\s+)?(?:natural|normal|okay|ok|alright|fine)\s+to\s+(?:feel|be)",
+        ),
+        (
+            "fair_concern",
+            2,
+            r"you\s+have\s+every\s+right\s+to|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+)?right\s+to\s+(?:be|feel)|no\s+wonder\s+you|anyone\s+would\s+(?:be|feel)|understandably\s+(?:so|upset|frustrated|annoyed)|i\s+don'?t\s+blame\s+you|of\s+course\s+you'?re\s+"
+            + NEG,
+        ),
         ("empathic_interjection", 1, r"oh\s+no\b|oh\s+dear\b|ugh\b|aww+\b|yikes\b|oof\b"),
-        ("bare_acknowledgement", 1, r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what))|get\s+(?:it|that|this))|(?<![a-z]\s)understood(?=\s*[.,!])|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b"),
+        (
+            "bare_acknowledgement",
+            1,
+            r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what))|get\s+(?:it|that|this))|(?<![a-z]\s)understood(?=\s*[.,!])|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
+        ),
         (
             "reassurance",
             1,
             r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|'s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
         ),
-        ("good_wishes", 1, r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|hopefully\s+(?:you|things|it|this|everything|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you"),
-        ("shared_joy", 1, r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+" + INTENS + POS + r"\b"),
+        (
+            "good_wishes",
+            1,
+            r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|hopefully\s+(?:you|things|it|this|everything|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you",
+        ),
+        (
+            "shared_joy",
+            1,
+            r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+"
+            + INTENS
+            + POS
+            + r"\b",
+        ),
     ]
 )
 
@@ -203,7 +337,20 @@ REFLECTION = _family(
         (
             "feeling_inference",
             2,
-            r"you\s+(?:must|might|may|probably|likely)\s+(?:be\s+|have\s+been\s+|feel\s+|be\s+feeling\s+)" + INTENS + r"(?:an?\s+)?" + NEG + r"\b|you(?:'re|\s+are|\s+were|\s+feel|\s+felt|'ve\s+been|\s+have\s+been)\s+(?:probably\s+|clearly\s+|understandably\s+|really\s+|feeling\s+)?" + INTENS + NEG + r"\b|(?:i|we)\s+(?:can\s+|completely\s+|totally\s+|fully\s+)?(?:understand|see|know|get|imagine|appreciate)\s+(?:how|why|what)\s+(?:\w+\s+){0,3}?(?:" + NEG + r"|you)\b|must\s+(?:be|have\s+been|feel)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b|makes?\s+(?:total\s+|complete\s+|perfect\s+)?sense\s+(?:that\s+)?you|(?:i\s+know|it'?s)\s+(?:really\s+|so\s+)?(?:hard|difficult|tough)\s+(?:when|to)",
+            r"you\s+(?:must|might|may|probably|likely)\s+(?:be\s+|have\s+been\s+|feel\s+|be\s+feeling\s+)"
+            + INTENS
+            + r"(?:an?\s+)?"
+            + NEG
+            + r"\b|you(?:'re|\s+are|\s+were|\s+feel|\s+felt|'ve\s+been|\s+have\s+been)\s+(?:probably\s+|clearly\s+|understandably\s+|really\s+|feeling\s+)?"
+            + INTENS
+            + NEG
+            + r"\b|(?:i|we)\s+(?:can\s+|completely\s+|totally\s+|fully\s+)?(?:understand|see|know|get|imagine|appreciate)\s+(?:how|why|what)\s+(?:\w+\s+){0,3}?(?:"
+            + NEG
+            + r"|you)\b|must\s+(?:be|have\s+been|feel)\s+"
+            + INTENS
+            + r"(?:an?\s+)?"
+            + NEG
+            + r"\b|makes?\s+(?:total\s+|complete\s+|perfect\s+)?sense\s+(?:that\s+)?you|(?:i\s+know|it'?s)\s+(?:really\s+|so\s+)?(?:hard|difficult|tough)\s+(?:when|to)",
         ),
         (
             "understanding",
@@ -217,14 +364,21 @@ REFLECTION = _family(
         ),
         # Naming the customer's feeling ("that must be so frustrating") reflects it too.
         ("feeling_named", 1, SUBJ_IT + r"\s+(?:like\s+)?" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
-        ("check_understanding", 1, r"(?:is\s+that|was\s+that|did\s+i\s+get\s+(?:that|this|it))\s+(?:correct|right|accurate)\s*\?|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)\s+(?:right|correctly)"),
+        (
+            "check_understanding",
+            1,
+            r"(?:is\s+that|was\s+that|did\s+i\s+get\s+(?:that|this|it))\s+(?:correct|right|accurate)\s*\?|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)\s+(?:right|correctly)",
+        ),
     ]
 )
 
 # ---------------------------------------------------------------- listening
 # Discourse openers that may precede the real start of a question.
 _LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile)[,:\s]+){0,3}"
-WH_START = re.compile(_LEAD + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b", FLAGS)
+WH_START = re.compile(
+    _LEAD + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b",
+    FLAGS,
+)
 AUX_START = re.compile(
     _LEAD
     + r"(?P<aux>do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|may|might|am|any|anything|anyone|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|wanna|want|got|would\s+you|r)\b",
@@ -258,7 +412,9 @@ RHETORICAL = re.compile(
     r"\b(?:why\s+would\s+any|who\s+(?:knows|cares|would|wouldn'?t)|how\s+dare|what'?s\s+the\s+point|why\s+bother|how\s+(?:can|could|would)\s+(?:anyone|anybody|someone|one)|what\s+(?:else\s+)?(?:can|could)\s+you\s+(?:do|expect)|why\s+did\s+the\s+chicken)",
     FLAGS,
 )
-WH_ANY = re.compile(r"\b(?:what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose)\b", FLAGS)
+WH_ANY = re.compile(
+    r"\b(?:what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose)\b", FLAGS
+)
 WH_INVERTED = re.compile(
     r"^(?:what|how|why|when|where|which|who)\b(?:\s+\w+){0,4}?\s+(?:do|did|does|have|has|are|is|was|were|can|could|would|will)\s+you\b",
     FLAGS,
@@ -272,14 +428,17 @@ NO_MARK_QUESTION = re.compile(
     r"^(?:(?:so|and|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was)\s+(?:you|u|your|there|anyone|he|she|they|things)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
     FLAGS,
 )
-REFLECTIVE_VERB = re.compile(r"\b(?:feel\w*|felt|think|thought|seem\w*|sound\w*|mean|saying|worried|afraid|scared)\b", FLAGS)
+REFLECTIVE_VERB = re.compile(
+    r"\b(?:feel\w*|felt|think|thought|seem\w*|sound\w*|mean|saying|worried|afraid|scared)\b", FLAGS
+)
 GENERIC_HELP_QUESTION = re.compile(
     r"\b(?:how|what)\s+(?:can|could|may)\s+(?:i|we)\s+(?:help|do|assist)|anything\s+(?:else\s+)?(?:i|we)\s+can\s+(?:help|do)",
     FLAGS,
 )
 YOU = re.compile(r"\b(?:you|your|you'?re|you'?ve|you'?d|you'?ll|yours|yourself|u|ur)\b", FLAGS)
 DECLARATIVE_YOU_START = re.compile(
-    r"^(?:(?:so|and|oh|ah|wait|hmm)[,\s]+){0,2}(?:you|your|you'?re|you'?ve|you\s+have|you\s+are)\b", FLAGS
+    r"^(?:(?:so|and|oh|ah|wait|hmm)[,\s]+){0,2}(?:you|your|you'?re|you'?ve|you\s+have|you\s+are)\b",
+    FLAGS,
 )
 
 # First-person experience ("I used to dread Mondays too"): EPITOME counts sharing a

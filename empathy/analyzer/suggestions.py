@@ -9,29 +9,83 @@ from empathy.analyzer.result import Suggestion
 from empathy.analyzer.text import STOPWORDS, TOKEN
 
 # "my order", "my account password" -> the customer's key noun phrase (up to 3 words).
-_MY_PHRASE = re.compile(r"\b(?:my|our)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE)
-_THE_PHRASE = re.compile(r"\b(?:the|this|your)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE)
+_MY_PHRASE = re.compile(
+    r"\b(?:my|our)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE
+)
+_THE_PHRASE = re.compile(
+    r"\b(?:the|this|your)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE
+)
 _FEELING = re.compile(
     r"\b(frustrat\w*|annoy\w*|angry|furious|upset|disappoint\w*|worried|anxious|stress\w*|"
     r"confus\w*|fed up|sick of|scared|livid|desperate)\b",
     re.IGNORECASE,
 )
 _FEELING_ADJ = {
-    "frustrating": "frustrated", "frustration": "frustrated", "annoying": "annoyed",
-    "annoyance": "annoyed", "disappointing": "disappointed", "disappointment": "disappointed",
-    "stress": "stressed", "stressful": "stressed", "confusing": "confused",
-    "confusion": "confused", "sick of": "fed up",
+    "frustrating": "frustrated",
+    "frustration": "frustrated",
+    "annoying": "annoyed",
+    "annoyance": "annoyed",
+    "disappointing": "disappointed",
+    "disappointment": "disappointed",
+    "stress": "stressed",
+    "stressful": "stressed",
+    "confusing": "confused",
+    "confusion": "confused",
+    "sick of": "fed up",
 }
 # Words that end a noun phrase: verbs and function words customers use after the noun.
 _PHRASE_STOP = STOPWORDS | frozenset(
-    "keeps kept says said arrived broke broken crashed crashes failed fails stopped won't "
-    "isn't wasn't hasn't doesn't didn't never came shows showed got gone went was were "
-    "since from yesterday today again please".split()
+    [
+        "keeps",
+        "kept",
+        "says",
+        "said",
+        "arrived",
+        "broke",
+        "broken",
+        "crashed",
+        "crashes",
+        "failed",
+        "fails",
+        "stopped",
+        "won't",
+        "isn't",
+        "wasn't",
+        "hasn't",
+        "doesn't",
+        "didn't",
+        "never",
+        "came",
+        "shows",
+        "showed",
+        "got",
+        "gone",
+        "went",
+        "was",
+        "were",
+        "since",
+        "from",
+        "yesterday",
+        "today",
+        "again",
+        "please",
+    ]
 )
 _SWAP = {
-    "i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
-    "my": "your", "me": "you", "mine": "yours", "myself": "yourself", "am": "are",
-    "we": "you", "our": "your", "us": "you", "was": "was",
+    "i": "you",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "my": "your",
+    "me": "you",
+    "mine": "yours",
+    "myself": "yourself",
+    "am": "are",
+    "we": "you",
+    "our": "your",
+    "us": "you",
+    "was": "was",
 }
 
 
@@ -126,7 +180,8 @@ def build(
                 Suggestion(
                     "reflection",
                     "Restate the customer's problem in your own words so they know you read it.",
-                    f"Just to make sure I've understood: {restate(customer_message)}. Is that right?",
+                    f"Just to make sure I've understood: {restate(customer_message)}. "
+                    "Is that right?",
                 )
             )
         if levels["listening"] < 1:
@@ -144,7 +199,7 @@ def build(
         out.append(
             Suggestion(
                 "tone",
-                f"{_TONE_ADVICE.get(worst.label, 'Soften the wording')} (\"{phrase[:60]}\").",
+                f'{_TONE_ADVICE.get(worst.label, "Soften the wording")} ("{phrase[:60]}").',
                 f"I'll make sure {issue} is sorted, and I'll update you as soon as it is.",
             )
         )

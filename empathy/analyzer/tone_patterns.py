@@ -34,7 +34,11 @@ TONE_NEGATIVE = _family(
             1.0,
             r"(?:we|i)\s+(?:sincerely\s+)?apologi[sz]e\s+for\s+any\s+(?:inconvenience|trouble|issues?)|(?:this|that|it|which)\s+may\s+have\s+caused|your\s+(?:call|business|satisfaction|feedback|custom|patience)\s+is\s+(?:very\s+|extremely\s+)?(?:important|valuable|valued)\s+to\s+us|we\s+value\s+your\s+(?:business|custom|feedback|patronage)|thank\s+you\s+for\s+your\s+patience\s+and\s+understanding|(?:please\s+)?do\s+not\s+hesitate\s+to\s+contact|we\s+regret\s+to\s+inform|kindly\s+be\s+(?:informed|advised)|please\s+be\s+advised|(?:dear\s+)?valued\s+customer|dear\s+(?:sir|madam|customer|user|client)|this\s+is\s+an\s+automated|your\s+(?:request|ticket|case|query|inquiry|enquiry)\s+has\s+been\s+(?:received|logged|noted|forwarded|escalated)|for\s+any\s+(?:further|other|additional)\s+(?:queries|questions|assistance|concerns),?\s+please|we\s+strive\s+to\s+provide|thank\s+you\s+for\s+(?:contacting|reaching\s+out\s+to)\s+(?:us|our|customer)",
         ),
-        ("sarcasm", 1.0, r"(?:thanks|thank\s+you)\s+for\s+your\s+(?:patience|understanding)\s*[.!]*\s*(?:as\s+always|again)\s*[.!]|good\s+luck\s+with\s+that|nice\s+try|sure\s+you\s+did"),
+        (
+            "sarcasm",
+            1.0,
+            r"(?:thanks|thank\s+you)\s+for\s+your\s+(?:patience|understanding)\s*[.!]*\s*(?:as\s+always|again)\s*[.!]|good\s+luck\s+with\s+that|nice\s+try|sure\s+you\s+did",
+        ),
         ("jargon", 0.5, "(?:" + "|".join(JARGON) + r")\b"),
     ]
 )
@@ -51,7 +55,11 @@ TONE_POSITIVE: Family = _family(
             1.0,
             r"next\s+steps?|here'?s\s+what\s+(?:i'?ll|we'?ll|will|happens|to\s+expect|i'?m\s+going)|(?:within|in\s+the\s+next|in)\s+(?:\d+|one|two|three|24|48|72)\s+(?:hours?|days?|business\s+days?|working\s+days?|minutes?|weeks?)|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|end\s+of\s+(?:day|the\s+day|the\s+week)|noon)|you'?ll\s+(?:receive|get|see|hear)|you\s+will\s+(?:receive|get|see|hear)|(?:i'?ll|we'?ll|i\s+will|we\s+will)\s+(?:update|email|call|contact|notify|let)\s+you|once\s+(?:that'?s|this\s+is|it'?s|it\s+is)\s+(?:done|complete|processed|through)|(?:the\s+)?(?:first|second)\s+step",
         ),
-        ("thanks_for_sharing", 0.5, r"thank(?:s|\s+you)\s+(?:so\s+much\s+)?for\s+(?:letting\s+(?:me|us)\s+know|flagging|bringing|explaining|sharing|your\s+patience|telling|the\s+details|taking\s+the\s+time)"),
+        (
+            "thanks_for_sharing",
+            0.5,
+            r"thank(?:s|\s+you)\s+(?:so\s+much\s+)?for\s+(?:letting\s+(?:me|us)\s+know|flagging|bringing|explaining|sharing|your\s+patience|telling|the\s+details|taking\s+the\s+time)",
+        ),
     ]
 )
 
@@ -60,7 +68,9 @@ PERSONAL_ADDRESS = re.compile(
     r"\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Gg]ood\s+(?:morning|afternoon|evening)|[Tt]hanks|[Tt]hank\s+you)[,\s]+(?!Sir\b|Madam\b|Customer\b|Team\b|There\b|All\b|Everyone\b|So\b|For\b|Again\b|Valued\b|I\b|We\b)(?P<name>[A-Z][a-z]{1,20})\b"
 )
 # Runs of two or more capitalised words (4+ letters somewhere) read as shouting.
-SHOUT = re.compile(r"\b[A-Z]{2,}(?:['-][A-Z]+)?(?:[\s,]+[A-Z]{2,}(?:['-][A-Z]+)?){1,30}\b|\b[A-Z]{6,}\b")
+SHOUT = re.compile(
+    r"\b[A-Z]{2,}(?:['-][A-Z]+)?(?:[\s,]+[A-Z]{2,}(?:['-][A-Z]+)?){1,30}\b|\b[A-Z]{6,}\b"
+)
 EXCLAIM = re.compile(r"!{2,}|(?:\?!|!\?)+[!?]*")
 
 __all__ = ["EXCLAIM", "FLAGS", "PERSONAL_ADDRESS", "SHOUT", "TONE_NEGATIVE", "TONE_POSITIVE"]

@@ -95,7 +95,9 @@ def test_it_penalises_poor_word_choice(reply: str, label: str) -> None:
 
 
 def test_it_credits_ownership_personal_address_and_next_steps() -> None:
-    result = analyze("Hi Maria, I'll make sure the replacement ships today. You'll receive it by Friday.")
+    result = analyze(
+        "Hi Maria, I'll make sure the replacement ships today. You'll receive it by Friday."
+    )
     labels = {s.label for s in result.spans if s.component == "tone" and s.polarity == "+"}
     assert {"ownership", "personal_address", "next_steps"} <= labels
     assert result.tone.level == 2
@@ -122,7 +124,9 @@ def test_it_points_spans_at_the_evidence_text() -> None:
 
 
 def test_it_tailors_suggestions_to_the_customer_issue() -> None:
-    customer = "My invoice shows two charges and nobody has answered me for a week. I'm so frustrated!"
+    customer = (
+        "My invoice shows two charges and nobody has answered me for a week. I'm so frustrated!"
+    )
     result = analyze("The charge will be reversed.", customer)
     components = {s.component for s in result.suggestions}
     assert {"validation", "reflection", "listening"} <= components
