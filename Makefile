@@ -1,0 +1,15 @@
+# The two commands of the README. Everything else they need, they install.
+.PHONY: run test lock bench
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+# Re-pin dependencies after editing requirements/*.in (needs network to PyPI).
+lock:
+	@bash scripts/lock.sh
+
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,39 @@
+from tickets.models.choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    MessageKind,
+    Priority,
+    Status,
+    Tier,
+)
+from tickets.models.event import EventDelivery, InboundEmail, TicketEvent
+from tickets.models.message import Attachment, Message
+from tickets.models.organisation import Customer, Organisation
+from tickets.models.queue import AgentProfile, Queue, SlaPolicy, Tag
+from tickets.models.ticket import Ticket, TicketQuerySet
+
+__all__ = [
+    "DONE_STATUSES",
+    "OPEN_STATUSES",
+    "AgentProfile",
+    "Attachment",
+    "Channel",
+    "Customer",
+    "EventDelivery",
+    "EventKind",
+    "InboundEmail",
+    "Message",
+    "MessageKind",
+    "Organisation",
+    "Priority",
+    "Queue",
+    "SlaPolicy",
+    "Status",
+    "Tag",
+    "Ticket",
+    "TicketEvent",
+    "TicketQuerySet",
+    "Tier",
+]

@@ -1,0 +1,96 @@
+"""Customer mail for ticket events, delivered through the outbox after commit.
+
+Customer-facing mail never contains internal notes: only the public message that
+the event points at is ever rendered. Each mail carries its own Message-ID and
+References to the ticket's earlier mail so clients thread the conversation, and a
+Reply-To with a signed token so the customer's answer lands on the right ticket.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
+from tickets.outbox import register
+from tickets.tokens import portal_token, reply_token
+
+
+def _reply_to() -> str:
+    local, _, domain = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").partition("@")
+    return local, domain  # type: ignore[return-value]
+
+
+def _send(event: TicketEvent, template: str, *, message: Message | None) -> None:
+    ticket = event.ticket
+    customer = ticket.requester
+    recipient = customer.user.email
+    if not recipient:
+        return
+    local, domain = _reply_to()
+    message_id = make_msgid(domain=domain or "attune.localhost").strip("<>")
+    earlier = list(
+        Message.objects.filter(ticket=ticket, email_message_id__isnull=False)
+        .exclude(kind=MessageKind.NOTE)
+        .order_by("created_at")
+        .values_list("email_message_id", flat=True)[:20]
+    )
+    context = {
+        "ticket": ticket,
+        "customer": customer,
+        "message": message,
+        "portal_url": settings.SITE_URL + reverse("portal:login", args=[portal_token(customer.pk)]),
+        "event": event,
+    }
+    # Subjects come from customers: strip line breaks so no header can be injected.
+    subject = render_to_string(f"tickets/email/{template}_subject.txt", context)
+    subject = " ".join(subject.split())[:200]
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"tickets/email/{template}.txt", context),
+        to=[recipient],
+        reply_to=[f"{local}+{reply_token(ticket.pk)}@{domain}"],
+        headers={
+            "Message-ID": f"<{message_id}>",
+            "Auto-Submitted": "auto-generated" if message is None else "no",
+            **(
+                {
+                    "In-Reply-To": f"<{earlier[-1]}>",
+                    "References": " ".join(f"<{m}>" for m in earlier),
+                }
+                if earlier
+                else {}
+            ),
+        },
+    )
+    mail.attach_alternative(
+        render_to_string(f"tickets/email/{template}.html", context), "text/html"
+    )
+    mail.send()
+    if message is not None and not message.email_message_id:
+        Message.objects.filter(pk=message.pk).update(email_message_id=message_id)
+
+
+@register("tickets.notify_created", kinds={EventKind.CREATED}, queue="mail")
+def notify_created(event: TicketEvent) -> None:
+    _send(event, "ticket_received", message=None)
+
+
+@register("tickets.notify_replied", kinds={EventKind.AGENT_REPLIED}, queue="mail")
+def notify_replied(event: TicketEvent) -> None:
+    message = event.message
+    # Defence in depth: an agent-replied event never points at a note, but if it did
+    # the note must not leave the building.
+    if message is None or message.kind != MessageKind.REPLY:
+        return
+    _send(event, "agent_replied", message=message)
+
+
+@register("tickets.notify_status", kinds={EventKind.STATUS_CHANGED}, queue="mail")
+def notify_status(event: TicketEvent) -> None:
+    if event.data.get("to") == Status.RESOLVED:
+        _send(event, "ticket_resolved", message=None)

@@ -1,0 +1,81 @@
+"""Reads that encode rules: the agent queue and its keyset pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from tickets.access import tickets_visible_to
+from tickets.models import OPEN_STATUSES, Ticket
+
+QUEUE_VIEWS = ("mine", "unassigned", "team", "breaching", "all")
+PAGE_SIZE = 50
+BREACHING_SOON = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    score: int
+    created_at: datetime
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.score}~{self.created_at.isoformat()}~{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Cursor | None:
+        if not raw:
+            return None
+        try:
+            score, created, pk = raw.split("~")
+            return cls(int(score), datetime.fromisoformat(created), int(pk))
+        except ValueError:
+            return None
+
+
+def queue_tickets(
+    *, user: User, view: str = "mine", status: str = "", queue_slug: str = ""
+) -> QuerySet[Ticket]:
+    tickets = tickets_visible_to(user).filter(merged_into__isnull=True)
+    tickets = tickets.filter(status=status) if status else tickets.filter(status__in=OPEN_STATUSES)
+    if queue_slug:
+        tickets = tickets.filter(queue__slug=queue_slug)
+    if view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif view == "team":
+        tickets = tickets.filter(queue__team__members=user)
+    elif view == "breaching":
+        soon = timezone.now() + BREACHING_SOON
+        tickets = tickets.filter(
+            Q(first_response_due__lte=soon, first_responded_at__isnull=True)
+            | Q(next_response_due__lte=soon)
+            | Q(resolution_due__lte=soon)
+        )
+    return tickets
+
+
+def queue_page(
+    tickets: QuerySet[Ticket], *, after: Cursor | None, size: int = PAGE_SIZE
+) -> tuple[list[Ticket], Cursor | None]:
+    """One page in queue order, continuing after `after`: constant cost at any depth."""
+    ordered = tickets.in_queue_order().select_related(
+        "requester__user", "requester__organisation", "assignee", "queue"
+    )
+    if after is not None:
+        ordered = ordered.filter(
+            Q(priority_score__lt=after.score)
+            | Q(priority_score=after.score, created_at__gt=after.created_at)
+            | Q(priority_score=after.score, created_at=after.created_at, pk__gt=after.pk)
+        )
+    rows = list(ordered[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        last = rows[size - 1]
+        next_cursor = Cursor(last.priority_score, last.created_at, last.pk)
+    return rows[:size], next_cursor

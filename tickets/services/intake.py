@@ -1,0 +1,106 @@
+"""Ticket creation: the one path that every channel (web, portal, email, API, agent) calls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from tickets.errors import TicketError
+from tickets.models import Channel, Customer, EventKind, Message, MessageKind, Queue, Tag, Ticket
+from tickets.outbox import event_record
+from tickets.services.assignment import assign, round_robin_pick
+from tickets.services.attachments import AttachmentInput, attachment_store, attachments_validate
+from tickets.services.sla import ticket_refresh
+from tickets.services.text import clean_body, clean_line
+
+
+def default_queue() -> Queue:
+    queue = Queue.objects.filter(slug=settings.ATTUNE_DEFAULT_QUEUE).first()
+    queue = queue or Queue.objects.order_by("pk").first()
+    if queue is None:
+        raise TicketError("No queue exists yet: an administrator must create one first.")
+    return queue
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requester: Customer,
+    subject: str,
+    body: str,
+    channel: str,
+    urgency: str = "normal",
+    queue: Queue | None = None,
+    created_by: User | None = None,
+    attachments: Sequence[AttachmentInput] = (),
+    tags: Sequence[str] = (),
+    email_message_id: str | None = None,
+    created_at: datetime | None = None,
+) -> Ticket:
+    """Create a ticket with its first customer message, event, SLA deadlines and score.
+
+    `created_by` is the agent filing on the customer's behalf (channel "agent"); the
+    message is still the customer's words, authored by the customer.
+    """
+    subject = clean_line(subject)
+    body = clean_body(body)
+    if not subject:
+        raise TicketError("A subject is required.", code="subject")
+    if not body and not attachments:
+        raise TicketError("Describe the problem, or attach a file.", code="body")
+    if channel not in Channel.values:
+        raise TicketError(f"Unknown channel {channel!r}.")
+    attachments_validate(list(attachments))
+    now = created_at or timezone.now()
+    ticket = Ticket.objects.create(
+        subject=subject,
+        priority=urgency,
+        urgency=urgency,
+        channel=channel,
+        requester=requester,
+        queue=queue or default_queue(),
+        created_at=now,
+        updated_at=now,
+    )
+    if tags:
+        ticket.tags.set(tags_get_or_create(tags))
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        author=requester.user,
+        body=body,
+        channel=channel,
+        created_at=now,
+        email_message_id=email_message_id,
+    )
+    for index, item in enumerate(attachments, start=1):
+        attachment_store(message=message, item=item, index=index)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        actor=created_by or requester.user,
+        message=message,
+        data={"channel": channel, "on_behalf": bool(created_by)},
+        at=now,
+    )
+    fields = set(ticket_refresh(ticket, now=now))
+    if ticket.queue.auto_assign:
+        agent = round_robin_pick(ticket)
+        if agent is not None and assign(ticket, agent, actor=None, reason="round robin"):
+            fields.add("assignee")
+    ticket.save(update_fields=sorted(fields))
+    return ticket
+
+
+def tags_get_or_create(names: Sequence[str]) -> list[Tag]:
+    cleaned = sorted({clean_line(n, 50).lower() for n in names if clean_line(n, 50)})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    for name in cleaned:
+        if name not in existing:
+            existing[name], _ = Tag.objects.get_or_create(name=name)
+    return [existing[n] for n in cleaned]

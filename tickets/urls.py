@@ -1,0 +1,43 @@
+from django.urls import path
+
+from tickets.views import files, inbound, portal, public, workspace
+
+public_patterns = (
+    [
+        path("new/", public.ticket_new, name="new"),
+        path("thanks/", public.ticket_thanks, name="thanks"),
+    ],
+    "public",
+)
+
+portal_patterns = (
+    [
+        path("", portal.ticket_list, name="list"),
+        path("login/<str:token>/", portal.magic_login, name="login"),
+        path("tickets/<int:ticket_id>/", portal.ticket_detail, name="detail"),
+        path("tickets/<int:ticket_id>/reply/", portal.ticket_reply, name="reply"),
+    ],
+    "portal",
+)
+
+workspace_patterns = (
+    [
+        path("", workspace.queue, name="queue"),
+        path("<int:ticket_id>/", workspace.ticket_detail, name="detail"),
+        path("<int:ticket_id>/reply/", workspace.ticket_reply_post, name="reply"),
+        path("<int:ticket_id>/status/", workspace.ticket_status_post, name="status"),
+        path("<int:ticket_id>/priority/", workspace.ticket_priority_post, name="priority"),
+        path("<int:ticket_id>/take/", workspace.ticket_take_post, name="take"),
+    ],
+    "workspace",
+)
+
+file_patterns = (
+    [path("<int:attachment_id>/", files.attachment_download, name="attachment")],
+    "files",
+)
+
+inbound_patterns = (
+    [path("email/", inbound.inbound_email, name="email")],
+    "inbound",
+)

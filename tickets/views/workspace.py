@@ -1,0 +1,199 @@
+"""The agent workspace: the queue, a ticket, and the actions on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk.http import AuthenticatedHttpRequest
+from tickets.access import is_staff_user, ticket_get_for_user
+from tickets.errors import StaleTicketError, TicketError
+from tickets.forms import AgentReplyForm, PriorityForm, StatusForm, to_attachment_inputs
+from tickets.models import Status, Ticket
+from tickets.selectors import QUEUE_VIEWS, Cursor, queue_page, queue_tickets
+from tickets.services import (
+    ticket_change_status,
+    ticket_note_add,
+    ticket_reply,
+    ticket_set_priority,
+    ticket_take,
+)
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_user(request.user):
+            raise PermissionDenied("The workspace is for support staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@staff_required
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    if view not in QUEUE_VIEWS:
+        view = "mine"
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    tickets, next_cursor = queue_page(
+        queue_tickets(user=request.user, view=view, status=status),
+        after=Cursor.decode(request.GET.get("after")),
+    )
+    context = {
+        "tickets": tickets,
+        "view": view,
+        "views": QUEUE_VIEWS,
+        "status": status,
+        "statuses": Status.choices,
+        "next_cursor": next_cursor.encode() if next_cursor else None,
+    }
+    if request.htmx:
+        return render(request, "tickets/workspace/queue.html#ticket-rows", context)
+    return render(request, "tickets/workspace/queue.html", context)
+
+
+def _detail_context(ticket: Ticket, reply_form: AgentReplyForm | None = None) -> dict[str, Any]:
+    conversation = ticket.messages.select_related("author").prefetch_related("attachments")
+    events = ticket.events.select_related("actor").order_by("-created_at")[:100]
+    other_tickets = (
+        Ticket.objects.filter(requester=ticket.requester)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at")[:5]
+    )
+    return {
+        "ticket": ticket,
+        "conversation": conversation,
+        "events": events,
+        "other_tickets": other_tickets,
+        "tags": ticket.tags.all(),
+        "reply_form": reply_form or AgentReplyForm(initial={"version": ticket.version}),
+        "status_form": StatusForm(initial={"status": ticket.status, "version": ticket.version}),
+        "priority_form": PriorityForm(
+            initial={"priority": ticket.priority, "version": ticket.version}
+        ),
+    }
+
+
+@require_GET
+@staff_required
+def ticket_detail(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    return render(request, "tickets/workspace/detail.html", _detail_context(ticket))
+
+
+@require_POST
+@staff_required
+def ticket_reply_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = AgentReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "note":
+                ticket_note_add(
+                    ticket=ticket,
+                    author=request.user,
+                    body=data["body"],
+                    attachments=to_attachment_inputs(data["attachments"]),
+                    expected_version=data["version"],
+                )
+            else:
+                ticket_reply(
+                    ticket=ticket,
+                    author=request.user,
+                    body=data["body"],
+                    attachments=to_attachment_inputs(data["attachments"]),
+                    set_status=data["set_status"] or None,
+                    expected_version=data["version"],
+                )
+        except StaleTicketError as exc:
+            form.add_error(None, exc)
+            # Show the latest state, keep the agent's text, and accept the next submit.
+            ticket.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = str(ticket.version)
+        except TicketError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Note added." if data["kind"] == "note" else "Reply sent.")
+            return redirect("workspace:detail", ticket_id=ticket.pk)
+    return render(
+        request, "tickets/workspace/detail.html", _detail_context(ticket, form), status=400
+    )
+
+
+@require_POST
+@staff_required
+def ticket_status_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = StatusForm(request.POST)
+    return _apply(
+        request,
+        ticket,
+        form,
+        lambda d: ticket_change_status(
+            ticket=ticket, actor=request.user, status=d["status"], expected_version=d["version"]
+        ),
+        "Status updated.",
+    )
+
+
+@require_POST
+@staff_required
+def ticket_priority_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = PriorityForm(request.POST)
+    return _apply(
+        request,
+        ticket,
+        form,
+        lambda d: ticket_set_priority(
+            ticket=ticket, actor=request.user, priority=d["priority"], expected_version=d["version"]
+        ),
+        "Priority updated.",
+    )
+
+
+@require_POST
+@staff_required
+def ticket_take_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    try:
+        ticket_take(ticket=ticket, agent=request.user)
+    except TicketError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The ticket is yours.")
+    return redirect("workspace:detail", ticket_id=ticket.pk)
+
+
+def _apply(
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    form: StatusForm | PriorityForm,
+    action: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    if not form.is_valid():
+        messages.error(request, "That change could not be read; please try again.")
+    else:
+        try:
+            action(form.cleaned_data)
+        except TicketError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success)
+    return redirect("workspace:detail", ticket_id=ticket.pk)
