@@ -213,8 +213,8 @@ _WORD_ASCII = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 _WORD_UNICODE = re.compile(r"[^\W\d_][^\W\d_']{2,}")
 _NON_SPACE = re.compile(r"\S+")
 _EXCLAIM = re.compile(r"[!?]{2,}")  # kept only when it holds a "!": "??" is puzzlement
-_CLAUSE_BREAK = frozenset(".;:!?,")
-_PUNCTUATION = "\"'()[]{}<>.,;:!?*_~`#"
+_CLAUSE_BREAK = frozenset(".;:!?,\u2026")  # \u2026 is the ellipsis
+_PUNCTUATION = "\"'()[]{}<>.,;:!?*_~`#\u2026\u2013\u2014\u00ab\u00bb\u201c\u201d\u201e"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 

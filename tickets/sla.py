@@ -390,8 +390,13 @@ def evaluate_target(
     reference = _require_aware(clock.stopped_at, "stopped_at") if clock.stopped_at else now
     reference = min(reference, now)
     if met:
-        # Once met, a pause still open at that moment ended with it: the verdict is final.
-        pauses = tuple((begin, reference if end is None else end) for begin, end in pauses)
+        # Once met, a pause still open at that moment ended with it, and pauses that
+        # began later do not concern this target: the verdict is final.
+        pauses = tuple(
+            (begin, reference if end is None or end > reference else end)
+            for begin, end in pauses
+            if begin < reference
+        )
     elapsed = elapsed_business_minutes(cal, clock.start, reference, pauses)
     due = due_at(cal, clock.start, target_minutes, pauses, now=reference)
     remaining = target_minutes - elapsed

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tickets.sla import (
     MAX_SEARCH_DAYS,
+    MIDNIGHT,
     BusinessCalendar,
     SlaClock,
     SlaTargets,
@@ -126,6 +127,14 @@ def test_it_skips_the_lunch_break() -> None:
     result = add_business_minutes(cal, berlin(2024, 6, 3, 11, 30), 60)
     assert local(result) == berlin(2024, 6, 3, 13, 30)
     assert business_minutes_between(cal, berlin(2024, 6, 3, 9), berlin(2024, 6, 3, 17)) == 420
+
+
+def test_it_uses_the_local_date_of_the_start_not_the_utc_date() -> None:
+    cal = BusinessCalendar.always("America/New_York")
+    start = datetime(2024, 6, 4, 1, 0, tzinfo=UTC)  # still June 3rd, 21:00, in New York
+    assert add_business_minutes(cal, start, 60) == datetime(2024, 6, 4, 2, 0, tzinfo=UTC)
+    late = BusinessCalendar(NEW_YORK, {0: ((time(18), MIDNIGHT),)})  # Mondays 18:00-24:00
+    assert business_minutes_between(late, start, start + timedelta(hours=2)) == 120
 
 
 def test_it_accepts_start_times_in_other_zones(office: BusinessCalendar) -> None:
@@ -339,17 +348,27 @@ def test_it_keeps_a_breach_that_happened_before_the_pause(office: BusinessCalend
 
 
 def test_it_freezes_a_met_target(office: BusinessCalendar) -> None:
-    on_time = SlaClock(start=berlin(2024, 6, 3, 9), stopped_at=berlin(2024, 6, 3, 9, 45))
+    on_time = SlaClock(start=berlin(2024, 6, 3, 9), stopped_at=berlin(2024, 6, 3, 9, 50))
     late = SlaClock(start=berlin(2024, 6, 3, 9), stopped_at=berlin(2024, 6, 3, 11))
     now = berlin(2024, 6, 20, 9)
     met = evaluate_target(office, "first_response", 60, on_time, [], now)
     missed = evaluate_target(office, "first_response", 60, late, [], now)
     assert met.met
     assert not met.breached
-    assert not met.warning  # 15 minutes left when met, but the race is over
-    assert met.elapsed_minutes == 45
+    assert not met.warning  # 10 minutes (< 20 %) left when met, but the race is over
+    assert met.elapsed_minutes == 50
     assert missed.breached
     assert missed.elapsed_minutes == 120
+
+
+def test_it_ignores_pauses_that_began_after_a_target_was_met(office: BusinessCalendar) -> None:
+    clock = SlaClock(start=berlin(2024, 6, 3, 9), stopped_at=berlin(2024, 6, 3, 9, 30))
+    pauses = [(berlin(2024, 6, 3, 10), None), (berlin(2024, 6, 3, 9, 20), berlin(2024, 6, 3, 11))]
+    status = evaluate_target(office, "first_response", 60, clock, pauses, berlin(2024, 6, 4, 9))
+    assert status.met
+    assert not status.paused
+    assert not status.breached
+    assert status.elapsed_minutes == 20  # 09:00-09:20, then paused until the reply at 09:30
 
 
 def test_it_evaluates_only_targets_with_a_policy_and_a_clock(office: BusinessCalendar) -> None:
