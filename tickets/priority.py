@@ -414,8 +414,10 @@ def _duration(minutes: float) -> str:
     return f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
 
 
-def _quoted(items: list[str], limit: int = 3) -> str:
-    return ", ".join(f"'{item}'" for item in list(dict.fromkeys(items))[:limit])
+def _quoted(items: list[str], limit: int = 3, width: int = 40) -> str:
+    """The first distinct ``limit`` phrases, quoted; long ones (shouting) are shortened."""
+    short = [item if len(item) <= width else item[: width - 1] + "\u2026" for item in items]
+    return ", ".join(f"'{item}'" for item in list(dict.fromkeys(short))[:limit])
 
 
 def _impact_reasons(evidence: tuple[Evidence, ...]) -> list[Reason]:
@@ -473,7 +475,6 @@ def compute_priority(inputs: PriorityInputs) -> PriorityScore:
     repeats = max(0, inputs.repeat_contacts)
     repeat_weight = min(REPEAT_CONTACT_CAP, REPEAT_CONTACT_WEIGHT * repeats)
     combined = _noisy_or([signal.score, repeat_weight])
-
     # Urgency is always listed, even at 0 points: "low urgency" explains a low rank.
     points, label = URGENCY_POINTS[urgency]
     reasons = [Reason("urgency", label, points, f"Stated urgency: {urgency.value}.")]

@@ -202,6 +202,12 @@ def test_it_quotes_the_customer_when_explaining_frustration() -> None:
     assert "2 other tickets about this" in reason.label
 
 
+def test_it_shortens_long_quotes_in_labels() -> None:
+    result = score("PLEASE ESCALATE THIS TO SOMEONE WHO CAN ACTUALLY HELP US TODAY")
+    label = next(r.label for r in result.reasons if r.code == "frustration")
+    assert label == "Customer is frustrated: 'PLEASE ESCALATE THIS TO SOMEONE WHO CAN\u2026'"
+
+
 def test_it_describes_a_breach_and_a_long_wait() -> None:
     result = score(minutes_to_breach=-125, waiting_minutes=3 * 24 * 60)
     by_code = {reason.code: reason for reason in result.reasons}
