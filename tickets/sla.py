@@ -255,8 +255,8 @@ def _merged_pauses(
     for paused_at, resumed_at in pauses:
         begin = _require_aware(paused_at, "pause start")
         end = None if resumed_at is None else _require_aware(resumed_at, "pause end")
-        if end is None:
-            end = open_end
+        if end is None and open_end is not None:
+            end = max(open_end, begin)  # an open pause not begun yet is empty, not an error
         if end is not None and end < begin:
             raise ValueError(f"pause ends ({end}) before it starts ({begin})")
         if end is not None and end <= start:
@@ -284,8 +284,7 @@ def elapsed_business_minutes(
         return 0.0
     total = _between(cal, start, now)
     for begin, end in _merged_pauses(pauses, start, open_end=now):
-        assert end is not None  # noqa: S101 - open pauses were closed at ``now``
-        total -= _between(cal, min(begin, now), min(end, now))
+        total -= _between(cal, min(begin, now), now if end is None else min(end, now))
     return max(total, timedelta(0)) / _MINUTE
 
 

@@ -285,6 +285,13 @@ def test_it_merges_overlapping_pauses_and_ignores_those_before_start(
     assert elapsed_business_minutes(office, start, berlin(2024, 6, 3, 13), pauses) == 120
 
 
+def test_it_does_not_count_an_open_pause_that_has_not_begun(office: BusinessCalendar) -> None:
+    start = berlin(2024, 6, 3, 9)
+    pauses = [(berlin(2024, 6, 3, 12), None)]
+    assert elapsed_business_minutes(office, start, berlin(2024, 6, 3, 11), pauses) == 120
+    assert elapsed_business_minutes(office, start, berlin(2024, 6, 3, 14), pauses) == 180
+
+
 def test_it_rejects_a_pause_ending_before_it_starts(office: BusinessCalendar) -> None:
     with pytest.raises(ValueError, match="before it starts"):
         due_at(
