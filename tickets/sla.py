@@ -89,6 +89,7 @@ class BusinessCalendar:
 
     ``end`` may be ``time(0)`` to mean midnight at the end of the day; several
     intervals per day model a lunch break. Holidays are local dates with no hours.
+    ``tz`` may also be given as a zone name ("Europe/Berlin").
     """
 
     tz: ZoneInfo
@@ -120,7 +121,8 @@ class BusinessCalendar:
         object.__setattr__(self, "hours", MappingProxyType(normalized))
         object.__setattr__(self, "holidays", holidays)
         # Hashable identity so per-day interval lists can be memoised.
-        key = (tz.key, tuple(sorted(normalized.items())), tuple(sorted(holidays)))
+        zone: object = tz.key or tz  # ZoneInfo.from_file() zones have no key
+        key = (zone, tuple(sorted(normalized.items())), tuple(sorted(holidays)))
         object.__setattr__(self, "_key", key)
 
     def __eq__(self, other: object) -> bool:
