@@ -22,3 +22,6 @@ CELERY_TASK_ALWAYS_EAGER = False
 AXES_ENABLED = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 ATTUNE_INBOUND_EMAIL_SECRET = "inbound-test-secret"  # noqa: S105
+# Serve static files from the finders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,65 @@
+"""Start-up behaviour, checked in fresh processes as a deployment would see it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 20 + "production-secret-with-enough-entropy-1234567890",
+    "DJANGO_ALLOWED_HOSTS": "help.example.com",
+}
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    base.pop("DATABASE_URL", None)
+    base.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CELERY_TASK_TIME_LIMIT", "ninety", "CELERY_TASK_TIME_LIMIT must be an integer"),
+        ("DJANGO_DEBUG", "perhaps", "DJANGO_DEBUG must be a boolean"),
+        ("DATABASE_URL", "mysql://db/attune", "DATABASE_URL must be a URL starting with"),
+        ("CELERY_VISIBILITY_TIMEOUT", "60", "CELERY_VISIBILITY_TIMEOUT must exceed"),
+    ],
+)
+def test_it_refuses_to_start_with_a_bad_setting(variable: str, value: str, message: str) -> None:
+    result = run(["manage.py", "check"], **{**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_it_passes_the_deployment_checklist_with_production_variables() -> None:
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_it_boots_and_migrates_on_sqlite_with_no_configuration(tmp_path: Path) -> None:
+    db = tmp_path / "boot.sqlite3"
+    env = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{db}"}
+    assert run(["manage.py", "migrate", "--noinput", "-v0"], **env).returncode == 0
+    count = "from tickets.models import Ticket; print(Ticket.objects.count())"
+    result = run(["manage.py", "shell", "-v", "0", "-c", count], **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"

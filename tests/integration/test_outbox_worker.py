@@ -1,0 +1,58 @@
+"""Enqueue-after-commit with the real worker: rolled back work never runs, committed work
+runs exactly once."""
+
+import time
+
+import pytest
+from django.db import transaction
+
+from tests.integration.fixtures import wait_until
+from tickets.models import EventDelivery, Ticket, TicketEvent
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def deliveries(ticket_id: int) -> list[tuple[str, str]]:
+    return list(
+        EventDelivery.objects.filter(event__ticket_id=ticket_id)
+        .values_list("event__kind", "handler")
+        .order_by("handler")
+    )
+
+
+def test_a_committed_ticket_is_handled_exactly_once_by_the_worker(celery_worker, make_ticket):
+    ticket = make_ticket()
+    wait_until(lambda: len(deliveries(ticket.pk)) == 1)
+    # Give a duplicate (redelivery, double enqueue) the chance to show up, then check.
+    time.sleep(1.0)
+    assert deliveries(ticket.pk) == [("created", "tickets.notify_created")]
+    assert TicketEvent.objects.get(ticket=ticket, kind="created").dispatched_at is not None
+
+
+def test_work_from_a_rolled_back_transaction_never_runs(celery_worker, make_ticket):
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        doomed = make_ticket(subject="This one is rolled back")
+        doomed_id = doomed.pk
+        raise Boom
+    assert not Ticket.objects.filter(pk=doomed_id).exists()
+    # A committed ticket afterwards acts as a barrier: once the worker handled it,
+    # anything enqueued before it would have been handled too.
+    barrier = make_ticket(subject="Barrier")
+    wait_until(lambda: len(deliveries(barrier.pk)) == 1)
+    assert EventDelivery.objects.count() == 1
+
+
+def test_a_delivery_repeated_by_the_broker_has_no_second_effect(celery_worker, make_ticket):
+    from tickets.tasks import outbox_deliver
+
+    ticket = make_ticket()
+    wait_until(lambda: len(deliveries(ticket.pk)) == 1)
+    event = TicketEvent.objects.get(ticket=ticket, kind="created")
+    for _ in range(3):
+        outbox_deliver.apply_async((event.pk, "tickets.notify_created"), queue="mail")
+    barrier = make_ticket(subject="Barrier")
+    wait_until(lambda: len(deliveries(barrier.pk)) == 1)
+    assert deliveries(ticket.pk) == [("created", "tickets.notify_created")]
