@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from empathy.analyzer import detectors, scoring, suggestions
-from empathy.analyzer.result import AnalysisResult, ComponentScore, Span
-from empathy.analyzer.text import MAX_CHARS, content_stems, prepare, sentences
+from empathy.analyzer.result import AnalysisResult, Span
+from empathy.analyzer.text import (
+    MAX_CHARS,
+    content_stems,
+    lower_same_length,
+    prepare,
+    sentences,
+)
 
 VERSION = "2026.11.1"
 
@@ -20,13 +26,16 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
     if customer_message is not None:
         customer_message = prepare(customer_message, name="customer_message").text
     text = prepared.text
-    sents = sentences(text)
+    low = lower_same_length(text)  # all phrase patterns run on this; offsets are unchanged
+    sents = sentences(low)
     customer = content_stems(customer_message) if customer_message else None
 
-    validation_ev, tone_from_validation = detectors.detect_validation(text)
-    listening_ev, reflection_from_listening = detectors.detect_listening(text, sents, customer)
-    reflection_ev = detectors.detect_reflection(text, sents, customer) + reflection_from_listening
-    tone_ev = detectors.detect_tone(text) + tone_from_validation
+    hits = detectors.family_hits(low)
+    validation_ev, tone_from_validation = detectors.detect_validation(low, hits["validation"])
+    listening_ev, reflection_from_listening = detectors.detect_listening(low, sents, customer)
+    reflection_ev = detectors.detect_reflection(low, sents, customer, hits["reflection"])
+    reflection_ev += reflection_from_listening
+    tone_ev = detectors.detect_tone(text, low, hits["tone"]) + tone_from_validation
 
     listening = scoring.component_score(listening_ev)
     validation = scoring.component_score(validation_ev)
@@ -69,7 +78,3 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
         truncated=prepared.truncated,
         analyzed_chars=min(len(reply), MAX_CHARS),
     )
-
-
-def _as_component(score: ComponentScore) -> ComponentScore:  # pragma: no cover - re-export aid
-    return score

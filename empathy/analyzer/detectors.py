@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from empathy.analyzer import patterns as P
 from empathy.analyzer import tone_patterns as T
 from empathy.analyzer.lexicon import ACRONYMS
-from empathy.analyzer.text import STOPWORDS, TOKEN, content_stems, lower_same_length
+from empathy.analyzer.text import STOPWORDS, TOKEN, content_stems
 
 # Words that make a question "about something" without being specific themselves.
 _GENERIC_Q_WORDS = frozenset(
@@ -53,16 +53,13 @@ class Evidence:
     strength: float
 
 
-def _family_hits(family: P.Family, low: str, component: str, polarity: str) -> list[Evidence]:
-    """Run every entry whose gate keys occur in ``low`` (the lower-cased text)."""
-    out = []
-    for entry in family.entries:
-        if entry.keys and not any(k in low for k in entry.keys):
-            continue
-        for m in entry.regex.finditer(low):
-            out.append(
-                Evidence(m.start(), m.end(), component, entry.label, polarity, entry.strength)
-            )
+def family_hits(low: str) -> dict[str, list[Evidence]]:
+    """Every phrase-family match in ``low`` (the lower-cased reply), by component."""
+    out: dict[str, list[Evidence]] = {"validation": [], "reflection": [], "tone": []}
+    for entry, (start, end) in T.ALL_FAMILIES.findall(low):
+        out[entry.component].append(
+            Evidence(start, end, entry.component, entry.label, entry.polarity, entry.strength)
+        )
     return out
 
 
@@ -99,11 +96,15 @@ def _turn_after(text: str, end: int) -> tuple[int, int, bool] | None:
     return None
 
 
-def detect_validation(text: str) -> tuple[list[Evidence], list[Evidence]]:
-    """Return (validation evidence, tone evidence produced while classifying)."""
-    found = _family_hits(P.VALIDATION, lower_same_length(text), "validation", "+")
+def detect_validation(text: str, hits: list[Evidence]) -> tuple[list[Evidence], list[Evidence]]:
+    """Return (validation evidence, tone evidence produced while classifying).
+
+    ``text`` is the lower-cased reply, ``hits`` the validation family matches.
+    """
+    found = list(hits)
     tone: list[Evidence] = []
-    for m in P.APOLOGY.finditer(text):
+    apologies = P.APOLOGY.finditer(text) if "sorr" in text or "apolog" in text else ()
+    for m in apologies:
         after = m.end()
         na = P.NON_APOLOGY_AFTER.match(text, after)
         if na is not None:
@@ -132,15 +133,20 @@ def detect_validation(text: str) -> tuple[list[Evidence], list[Evidence]]:
 
 
 def detect_reflection(
-    text: str, sents: list[tuple[int, int]], customer: set[str] | None
+    text: str, sents: list[tuple[int, int]], customer: set[str] | None, hits: list[Evidence]
 ) -> list[Evidence]:
-    """Stock reflection phrases, feeling inferences, shared experience, paraphrase."""
-    out = _family_hits(P.REFLECTION, lower_same_length(text), "reflection", "+")
+    """Stock reflection phrases, feeling inferences, shared experience, paraphrase.
+
+    ``text`` is the lower-cased reply, ``hits`` the reflection family matches.
+    """
+    out = list(hits)
     for start, end in sents:
         sent = text[start:end]
-        if "?" in sent or P.SERVICE_ACTION.search(sent):
+        if "?" in sent or not (" i" in sent or sent[:1] == "i" or "me" in sent):
             continue
-        if P.SELF_DISCLOSURE.search(sent) and (
+        if P.SELF_DISCLOSURE.search(sent) is None:
+            continue
+        if P.SERVICE_ACTION.search(sent) is None and (
             P.SIMILARITY.search(sent) or (customer and content_stems(sent) & customer)
         ):
             # Own experience tied to the customer's (shared words or "too"/"same").
@@ -252,16 +258,25 @@ def _shouting(text: str) -> list[Evidence]:
     return out
 
 
-def detect_tone(text: str) -> list[Evidence]:
-    """Penalties (polarity '-') and credits ('+'); strength is the weight in tone points."""
-    low = lower_same_length(text)
-    out = _family_hits(T.TONE_NEGATIVE, low, "tone", "-")
-    out += _family_hits(T.TONE_POSITIVE, low, "tone", "+")
-    for m in T.PERSONAL_ADDRESS.finditer(text):
-        if m.group("name").lower() not in STOPWORDS:
-            out.append(Evidence(m.start(), m.end(), "tone", "personal_address", "+", 0.5))
-    if text != text.lower():
+_TWO_CAPS = re.compile(r"[A-Z]{2}")
+_GREETING_WORDS = ("hi", "hello", "hey", "dear", "good ", "thank")
+
+
+def detect_tone(text: str, low: str, hits: list[Evidence]) -> list[Evidence]:
+    """Penalties (polarity '-') and credits ('+'); strength is the weight in tone points.
+
+    ``text`` keeps its case (names, shouting), ``low`` is its lower-cased copy;
+    ``hits`` are the tone family matches. Cheap substring checks skip scans that
+    cannot match.
+    """
+    out = list(hits)
+    if any(w in low for w in _GREETING_WORDS):
+        for m in T.PERSONAL_ADDRESS.finditer(text):
+            if m.group("name").lower() not in STOPWORDS:
+                out.append(Evidence(m.start(), m.end(), "tone", "personal_address", "+", 0.5))
+    if _TWO_CAPS.search(text) is not None:
         out += _shouting(text)
-    for m in T.EXCLAIM.finditer(text):
-        out.append(Evidence(m.start(), m.end(), "tone", "excess_punctuation", "-", 0.5))
+    if "!" in text:
+        for m in T.EXCLAIM.finditer(text):
+            out.append(Evidence(m.start(), m.end(), "tone", "excess_punctuation", "-", 0.5))
     return out

@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from empathy.analyzer.dispatch import Dispatcher
 from empathy.analyzer.lexicon import NEGATIVE_FEELINGS, POSITIVE_FEELINGS
 
-FLAGS = re.IGNORECASE
+# Every pattern runs on lower-cased text (see text.lower_same_length), so no
+# IGNORECASE: case-insensitive matching is about twice as slow in CPython's re.
+FLAGS = 0
 NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
 POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
 INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
@@ -27,184 +30,34 @@ SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One pattern: it only runs when one of its ``keys`` occurs in the lower-cased text."""
+    """One pattern with the evidence it produces."""
 
+    component: str
+    polarity: str
     label: str
     strength: float
     regex: re.Pattern[str]
-    keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Family:
-    """The entries of one component, matched against the lower-cased text."""
+    """The entries of one component (and polarity)."""
 
     entries: tuple[Entry, ...]
 
 
-def _family(items: list[tuple[str, float, str]]) -> Family:
-    entries = []
-    for label, strength, pattern in items:
-        keys = GATES.get(label, ())
-        # Patterns run on lower-cased text without IGNORECASE: about twice as fast.
-        entries.append(Entry(label, strength, re.compile(r"\b(?:" + pattern + ")"), keys))
-    return Family(tuple(entries))
+def _family(items: list[tuple[str, float, str]], component: str, polarity: str = "+") -> Family:
+    return Family(
+        tuple(
+            Entry(component, polarity, label, strength, re.compile(r"\b(?:" + pattern + ")"))
+            for label, strength, pattern in items
+        )
+    )
 
 
-def _stem_keys(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Literal substrings that must occur for a lexicon alternation to match."""
-    out = []
-    for w in words:
-        literal = w.split("\\")[0].split("(")[0].strip()
-        if literal:
-            out.append(literal)
-    return tuple(sorted(set(out)))
-
-
-NEG_KEYS = _stem_keys(NEGATIVE_FEELINGS)
-POS_KEYS = _stem_keys(POSITIVE_FEELINGS)
-# Gate keys per label: cheap ``in`` checks that skip patterns which cannot match.
-# An empty tuple means "always run". Keys must be lower-case substrings that any
-# match of the label's patterns necessarily contains.
-GATES: dict[str, tuple[str, ...]] = {
-    "that_sounds": NEG_KEYS,
-    "sounds_feeling": NEG_KEYS,
-    "how_feeling": NEG_KEYS,
-    "normalising": (*NEG_KEYS, "challenge", "lot"),
-    "i_can_imagine": ("imagine",),
-    "i_hear_you": ("hear you",),
-    "feel_for_you": ("feel", "pain", "heart"),
-    "fair_concern": (
-        "fair",
-        "valid",
-        "reasonab",
-        "understandab",
-        "legitimate",
-        "justified",
-        "natural",
-        "normal",
-        "ok",
-        "alright",
-        "fine",
-        "right",
-        "wonder",
-        "anyone would",
-        "blame",
-        "of course",
-    ),
-    "empathic_interjection": ("oh", "ugh", "aww", "yikes", "oof"),
-    "shared_joy": (
-        "glad",
-        "happy",
-        "pleased",
-        "relieved",
-        "thrilled",
-        "delighted",
-        "congrat",
-        "well done",
-        "good for",
-        *POS_KEYS,
-    ),
-    "good_wishes": ("hope", "wish", "luck", "take care", "bless", "all the best"),
-    "restatement_phrase": (
-        "hear",
-        "make sure",
-        "check",
-        "confirm",
-        "clarify",
-        "be sure",
-        "understand",
-        "read",
-        "got",
-        "saying",
-        "telling",
-        "other words",
-        "sum",
-        "recap",
-        "summar",
-        "sound",
-        "seem",
-        "look",
-        "you mention",
-        "said",
-        "described",
-        "explain",
-        "pointed",
-        "noted",
-        "wrote",
-        "told",
-        "shared",
-        "see",
-        "gather",
-    ),
-    "feeling_named": NEG_KEYS,
-    "check_understanding": ("correct", "right", "accurate", "understood", "understand"),
-    "robotic_boilerplate": (
-        "apolog",
-        "may have caused",
-        "important to us",
-        "valu",
-        "patience and",
-        "hesitate",
-        "regret",
-        "advised",
-        "informed",
-        "dear",
-        "automated",
-        "has been",
-        "for any",
-        "strive",
-        "contacting",
-        "reaching out",
-    ),
-    "sarcasm": ("thank", "good luck with", "nice try", "sure you did"),
-    "jargon": (
-        "escalat",
-        "l1",
-        "l2",
-        "l3",
-        "tier",
-        "sla",
-        "rma",
-        "ttl",
-        "dns",
-        "back",
-        "stream",
-        "ticket",
-        "per our",
-        "sop",
-        "kb ",
-        "as per",
-        "root cause",
-        "rca",
-        "known issue",
-        "p1",
-        "p2",
-        "p3",
-        "p4",
-        "hotfix",
-        "deprecat",
-        "idempoten",
-        "cache",
-        "drift",
-        "provisioning",
-        "endpoint",
-    ),
-    "next_steps": (
-        "next",
-        "here's",
-        "here is",
-        "within",
-        "in ",
-        "by ",
-        "you'll",
-        "you will",
-        "once",
-        "step",
-    ),
-    "thanks_for_sharing": ("thank",),
-    "minimising_word": ("just", "simply", "obviously", "clearly"),
-}
+def dispatcher_for(*families: Family) -> Dispatcher:
+    """One dispatcher over several families: a single token pass finds all their cues."""
+    return Dispatcher([(e, e.regex) for f in families for e in f.entries])
 
 
 # ---------------------------------------------------------------- validation
@@ -279,7 +132,7 @@ VALIDATION = _family(
         (
             "reassurance",
             1,
-            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|'s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
+            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|that'?s|it'?s|what'?s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
         ),
         (
             "good_wishes",
@@ -294,7 +147,8 @@ VALIDATION = _family(
             + POS
             + r"\b",
         ),
-    ]
+    ],
+    "validation",
 )
 
 # Every "sorry"/"apologise": classified by what follows (see detectors).
@@ -369,7 +223,8 @@ REFLECTION = _family(
             1,
             r"(?:is\s+that|was\s+that|did\s+i\s+get\s+(?:that|this|it))\s+(?:correct|right|accurate)\s*\?|(?:have\s+i|did\s+i)\s+(?:got|get|understood|understand)\s+(?:that|this|it|you)\s+(?:right|correctly)",
         ),
-    ]
+    ],
+    "reflection",
 )
 
 # ---------------------------------------------------------------- listening

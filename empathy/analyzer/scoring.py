@@ -29,8 +29,7 @@ TONE_WEIGHT = 0.3
 
 _DISTRESS_WORDS = frozenset(DISTRESS_WORDS)
 _DISTRESS_PHRASES = re.compile(
-    r"\b(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in DISTRESS_PHRASES) + r")",
-    re.IGNORECASE,
+    r"\b(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in DISTRESS_PHRASES) + r")"
 )
 
 

@@ -291,12 +291,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_STEM_CACHE: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'refunds'/'refunded'/'refund'."""
+    cached = _STEM_CACHE.get(word)
+    if cached is not None:
+        return cached
+    out = word
     for suffix in ("ing", "ed", "es", "ly", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            out = word[: -len(suffix)]
+            break
+    if len(_STEM_CACHE) > 50_000:  # bounded memory on adversarial vocabularies
+        _STEM_CACHE.clear()
+    _STEM_CACHE[word] = out
+    return out
 
 
 def content_stems(text: str) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from empathy.analyzer.lexicon import JARGON
-from empathy.analyzer.patterns import FLAGS, Family, _family
+from empathy.analyzer.patterns import FLAGS, REFLECTION, VALIDATION, Family, _family, dispatcher_for
 
 TONE_NEGATIVE = _family(
     [
@@ -40,7 +40,9 @@ TONE_NEGATIVE = _family(
             r"(?:thanks|thank\s+you)\s+for\s+your\s+(?:patience|understanding)\s*[.!]*\s*(?:as\s+always|again)\s*[.!]|good\s+luck\s+with\s+that|nice\s+try|sure\s+you\s+did",
         ),
         ("jargon", 0.5, "(?:" + "|".join(JARGON) + r")\b"),
-    ]
+    ],
+    "tone",
+    "-",
 )
 
 TONE_POSITIVE: Family = _family(
@@ -60,7 +62,9 @@ TONE_POSITIVE: Family = _family(
             0.5,
             r"thank(?:s|\s+you)\s+(?:so\s+much\s+)?for\s+(?:letting\s+(?:me|us)\s+know|flagging|bringing|explaining|sharing|your\s+patience|telling|the\s+details|taking\s+the\s+time)",
         ),
-    ]
+    ],
+    "tone",
+    "+",
 )
 
 # Personal address needs case: "Hi Maria," / "Thanks, Tom". Names are capitalised words.
@@ -73,4 +77,15 @@ SHOUT = re.compile(
 )
 EXCLAIM = re.compile(r"!{2,}|(?:\?!|!\?)+[!?]*")
 
-__all__ = ["EXCLAIM", "FLAGS", "PERSONAL_ADDRESS", "SHOUT", "TONE_NEGATIVE", "TONE_POSITIVE"]
+__all__ = [
+    "ALL_FAMILIES",
+    "EXCLAIM",
+    "FLAGS",
+    "PERSONAL_ADDRESS",
+    "SHOUT",
+    "TONE_NEGATIVE",
+    "TONE_POSITIVE",
+]
+
+# All phrase families in one dispatcher: one token pass per reply.
+ALL_FAMILIES = dispatcher_for(VALIDATION, REFLECTION, TONE_NEGATIVE, TONE_POSITIVE)

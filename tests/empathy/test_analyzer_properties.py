@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from empathy.analyzer import MAX_CHARS, analyze
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(st.text(), st.one_of(st.none(), st.text()))
 def test_it_returns_a_well_formed_result_for_any_text(reply: str, customer: str | None) -> None:
     result = analyze(reply, customer)
@@ -25,7 +25,7 @@ def test_it_returns_a_well_formed_result_for_any_text(reply: str, customer: str 
         assert span.polarity in ("+", "-")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(st.lists(st.sampled_from(["sorry ", "you ", "that ", "sounds ", "?", "!", "I ", "AAAA "])))
 def test_it_handles_repetitive_cue_soup(words: list[str]) -> None:
     analyze("".join(words) * 20)
