@@ -8,7 +8,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
-def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+def security_headers(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         # Views may set a stricter policy (attachment downloads use a sandbox).

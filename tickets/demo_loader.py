@@ -8,15 +8,14 @@ timestamps are then spread over recent weeks so dashboards and timelines look li
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import Role, Team
+from accounts.models import Role, Team, User
 from tickets import demo_content as demo
 from tickets.models import (
     AgentProfile,
@@ -69,8 +68,7 @@ def load_demo(*, seed: int = 7, per_scenario: int = TICKETS_PER_SCENARIO) -> dic
     return {"admin": "admin", "manager": manager, "agent": agent, "customer": customer_user}
 
 
-def _people() -> tuple[dict[str, object], list[tuple[str, Customer]]]:
-    User = get_user_model()
+def _people() -> tuple[dict[str, User], list[tuple[str, Customer]]]:
     # Hash once: PBKDF2 for ~50 demo users would take longer than the rest of the demo.
     hashed = make_password(DEMO_PASSWORD)
     User.objects.create(
@@ -94,7 +92,7 @@ def _people() -> tuple[dict[str, object], list[tuple[str, Customer]]]:
         )
         for q in demo.QUEUES
     }
-    staff: dict[str, object] = {}
+    staff: dict[str, User] = {}
     for person in demo.STAFF:
         user = User.objects.create(
             username=person.username,
@@ -133,7 +131,13 @@ def _people() -> tuple[dict[str, object], list[tuple[str, Customer]]]:
     return staff, customers
 
 
-def _ticket_from(scenario, customer: Customer, staff: dict, rng: random.Random, index: int) -> None:
+def _ticket_from(
+    scenario: demo.Scenario,
+    customer: Customer,
+    staff: dict[str, User],
+    rng: random.Random,
+    index: int,
+) -> None:
     queue = Queue.objects.get(slug=scenario.queue)
     agents = [u for u in staff.values() if queue.agents.filter(pk=u.pk).exists()]
     agent = rng.choice(agents)
@@ -145,7 +149,7 @@ def _ticket_from(scenario, customer: Customer, staff: dict, rng: random.Random, 
         channel=scenario.channel,
         urgency=scenario.urgency,
         queue=queue,
-        created_by=agent if scenario.channel == Channel.AGENT else None,
+        created_by=agent if scenario.channel == "agent" else None,
         tags=scenario.tags,
     )
 
@@ -168,9 +172,12 @@ def _ticket_from(scenario, customer: Customer, staff: dict, rng: random.Random, 
             ticket_note_add(ticket=ticket, author=agent, body=fill(turn.text))
     ticket.refresh_from_db()
     if scenario.final_status != ticket.status:
-        path = {
-            Status.CLOSED: [Status.RESOLVED, Status.CLOSED],
-        }.get(scenario.final_status, [scenario.final_status])
+        # Closing goes through "resolved", as it would in the workspace.
+        path: list[str] = (
+            [Status.RESOLVED, Status.CLOSED]
+            if scenario.final_status == "closed"
+            else [scenario.final_status]
+        )
         for status in path:
             if status != ticket.status:
                 ticket = ticket_change_status(ticket=ticket, actor=agent, status=status)
@@ -203,12 +210,8 @@ def _age(ticket: Ticket, *, days: float, rng: random.Random) -> None:
                 fields.append(name)
         t.sla_pauses = [
             [
-                (
-                    t.created_at + (timezone.datetime.fromisoformat(a) - created) * stretch
-                ).isoformat(),
-                (
-                    t.created_at + (timezone.datetime.fromisoformat(b) - created) * stretch
-                ).isoformat()
+                (t.created_at + (datetime.fromisoformat(a) - created) * stretch).isoformat(),
+                (t.created_at + (datetime.fromisoformat(b) - created) * stretch).isoformat()
                 if b
                 else None,
             ]

@@ -18,7 +18,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile[bytes]]:
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-def to_attachment_inputs(files: list[UploadedFile]) -> list[AttachmentInput]:
+def to_attachment_inputs(files: list[UploadedFile[bytes]]) -> list[AttachmentInput]:
     return [
         AttachmentInput(
             filename=f.name or "attachment", content_type=f.content_type or "", data=f.read()

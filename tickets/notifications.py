@@ -20,9 +20,11 @@ from tickets.outbox import register
 from tickets.tokens import portal_token, reply_token
 
 
-def _reply_to() -> str:
-    local, _, domain = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").partition("@")
-    return local, domain  # type: ignore[return-value]
+def _reply_to() -> tuple[str, str]:
+    """(local part, domain) of the support address, for plus-addressed Reply-To."""
+    address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
+    local, _, domain = address.partition("@")
+    return local, domain
 
 
 def _send(event: TicketEvent, template: str, *, message: Message | None) -> None:
@@ -47,8 +49,8 @@ def _send(event: TicketEvent, template: str, *, message: Message | None) -> None
         "event": event,
     }
     # Subjects come from customers: strip line breaks so no header can be injected.
-    subject = render_to_string(f"tickets/email/{template}_subject.txt", context)
-    subject = " ".join(subject.split())[:200]
+    raw_subject = render_to_string(f"tickets/email/{template}_subject.txt", context)
+    subject = " ".join(raw_subject.split())[:200]
     mail = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"tickets/email/{template}.txt", context),

@@ -16,12 +16,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tickets.models import EventDelivery, Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,9 @@ class Handler:
 _HANDLERS: dict[str, Handler] = {}
 
 
-def register(name: str, *, kinds: set[str] | frozenset[str], queue: str = "default"):
+def register(
+    name: str, *, kinds: set[str] | frozenset[str], queue: str = "default"
+) -> Callable[[HandlerFn], HandlerFn]:
     """Decorator: run `fn(event)` once for every committed event of one of `kinds`."""
 
     def decorator(fn: HandlerFn) -> HandlerFn:
@@ -64,10 +70,10 @@ def event_record(
     *,
     ticket: Ticket,
     kind: str,
-    actor: object | None = None,
+    actor: User | None = None,
     message: Message | None = None,
     data: dict[str, object] | None = None,
-    at: timezone.datetime | None = None,
+    at: datetime | None = None,
 ) -> TicketEvent:
     """Write an event row; its handlers are enqueued only once the transaction commits."""
     event = TicketEvent.objects.create(

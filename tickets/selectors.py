@@ -64,7 +64,7 @@ def queue_page(
     tickets: QuerySet[Ticket], *, after: Cursor | None, size: int = PAGE_SIZE
 ) -> tuple[list[Ticket], Cursor | None]:
     """One page in queue order, continuing after `after`: constant cost at any depth."""
-    ordered = tickets.in_queue_order().select_related(
+    ordered = tickets.order_by("-priority_score", "created_at", "id").select_related(
         "requester__user", "requester__organisation", "assignee", "queue"
     )
     if after is not None:

@@ -98,7 +98,9 @@ class BusinessCalendar:
     _key: tuple[object, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        tz = ZoneInfo(self.tz) if isinstance(self.tz, str) else self.tz
+        # Callers may pass a zone name; the annotation says what the field holds after init.
+        raw_tz: ZoneInfo | str = self.tz
+        tz = ZoneInfo(raw_tz) if isinstance(raw_tz, str) else raw_tz
         normalized: dict[int, tuple[Interval, ...]] = {}
         for weekday, intervals in self.hours.items():
             if weekday not in range(7):

@@ -37,7 +37,9 @@ def own_redis():
 
 
 @pytest.mark.django_db
-def test_it_reports_healthy_when_database_and_broker_answer(client: Client, settings, own_redis) -> None:
+def test_it_reports_healthy_when_database_and_broker_answer(
+    client: Client, settings, own_redis
+) -> None:
     _, url = own_redis
     settings.REDIS_URL = url
     response = client.get("/healthz")

@@ -26,7 +26,9 @@ def _integration_available() -> str | None:
     return None
 
 
-def wait_until(predicate: Callable[[], bool], *, timeout: float = 30, interval: float = 0.1) -> None:
+def wait_until(
+    predicate: Callable[[], bool], *, timeout: float = 30, interval: float = 0.1
+) -> None:
     """Poll `predicate` until true; fail with a clear message on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

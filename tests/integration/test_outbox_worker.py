@@ -33,10 +33,16 @@ def test_work_from_a_rolled_back_transaction_never_runs(celery_worker, make_tick
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        doomed = make_ticket(subject="This one is rolled back")
-        doomed_id = doomed.pk
-        raise Boom
+    doomed_ids: list[int] = []
+
+    def create_then_fail() -> None:
+        with transaction.atomic():
+            doomed_ids.append(make_ticket(subject="This one is rolled back").pk)
+            raise Boom
+
+    with pytest.raises(Boom):
+        create_then_fail()
+    doomed_id = doomed_ids[0]
     assert not Ticket.objects.filter(pk=doomed_id).exists()
     # A committed ticket afterwards acts as a barrier: once the worker handled it,
     # anything enqueued before it would have been handled too.

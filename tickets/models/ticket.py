@@ -25,7 +25,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User) -> TicketQuerySet:
         from tickets.access import tickets_visible_to
 
-        return tickets_visible_to(user, self)
+        visible = tickets_visible_to(user, self)
+        assert isinstance(visible, TicketQuerySet)  # noqa: S101 - narrows for the type checker
+        return visible
 
 
 class Ticket(models.Model):

@@ -62,6 +62,6 @@ def round_robin_pick(ticket: Ticket) -> User | None:
     for agent in candidates:
         profile = getattr(agent, "agent_profile", None)
         capacity = profile.capacity if profile else 10
-        if agent.open_count < capacity:  # type: ignore[attr-defined]
+        if agent.open_count < capacity:
             return agent
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ def calendar_for(queue: Queue) -> BusinessCalendar:
     }
     holidays = frozenset(date.fromisoformat(d) for d in queue.holidays or [])
     try:
-        return BusinessCalendar(queue.timezone, hours, holidays)
+        return BusinessCalendar(ZoneInfo(queue.timezone), hours, holidays)
     except ValueError:
         # A queue saved without any opening hours falls back to 24/7, not to a crash.
         return BusinessCalendar.always(queue.timezone, holidays)

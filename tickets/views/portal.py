@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -21,13 +22,14 @@ from tickets.services import ticket_customer_reply
 from tickets.tokens import portal_token_customer_id
 
 
-def customer_required(view: Any) -> Any:
+def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
     def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_customer:
             return HttpResponseForbidden("The portal is for customers.")
-        return view(request, *args, **kwargs)
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
 
     return wrapper
 

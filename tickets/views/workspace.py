@@ -123,8 +123,9 @@ def ticket_reply_post(request: AuthenticatedHttpRequest, ticket_id: int) -> Http
             form.add_error(None, exc)
             # Show the latest state, keep the agent's text, and accept the next submit.
             ticket.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = str(ticket.version)
+            fresh = request.POST.copy()
+            fresh["version"] = str(ticket.version)
+            form.data = fresh
         except TicketError as exc:
             form.add_error(None, exc)
         else:
