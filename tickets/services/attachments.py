@@ -36,7 +36,9 @@ class AttachmentInput:
 
 def safe_filename(name: str, index: int = 1) -> str:
     base = PurePosixPath(name.replace("\\", "/")).name
-    base = clean_line(base, max_chars=150).lstrip(".")
+    # Leading dots hide files; trailing dots and spaces are dropped by Windows, so
+    # "setup.exe." must be checked (and saved) as "setup.exe".
+    base = clean_line(base, max_chars=150).lstrip(".").rstrip(". ")
     return base or f"attachment-{index}.bin"
 
 
