@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from empathy.analyzer import detectors, scoring, suggestions
 from empathy.analyzer.result import AnalysisResult, Span
 from empathy.analyzer.text import (
@@ -13,6 +15,24 @@ from empathy.analyzer.text import (
 )
 
 VERSION = "2026.11.1"
+
+_CLAUSE_END = re.compile(r"[^.!?;\n]{0,160}")
+
+
+def _span(e: detectors.Evidence, original: str, low: str) -> Span:
+    """Turn evidence into a Span; acknowledgement cues cover the rest of their clause.
+
+    "I'm so sorry" becomes "I'm so sorry to hear the parcel went missing": the
+    evidence a reader (and an annotator) points at is the whole acknowledgement.
+    """
+    end = e.end
+    if e.polarity == "+" and e.component in ("validation", "reflection"):
+        m = _CLAUSE_END.match(low, end)
+        if m is not None:
+            end = m.end()
+            while end > e.end and low[end - 1].isspace():
+                end -= 1
+    return Span(e.start, end, e.component, e.label, e.polarity, original[e.start : end])  # type: ignore[arg-type]
 
 
 def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
@@ -58,10 +78,12 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
     }
     original = prepared.original
     spans = tuple(
-        Span(e.start, e.end, e.component, e.label, e.polarity, original[e.start : e.end])  # type: ignore[arg-type]
-        for e in sorted(
-            listening_ev + validation_ev + reflection_ev + tone_ev,
-            key=lambda e: (e.start, e.end, e.component, e.label),
+        sorted(
+            (
+                _span(e, original, low)
+                for e in (*listening_ev, *validation_ev, *reflection_ev, *tone_ev)
+            ),
+            key=lambda s: (s.start, s.end, s.component, s.label),
         )
     )
     return AnalysisResult(

@@ -139,7 +139,13 @@ def detect_reflection(
 
     ``text`` is the lower-cased reply, ``hits`` the reflection family matches.
     """
-    out = list(hits)
+    # "if you're depressed, ..." states a condition, not the customer's feeling.
+    out = [
+        e
+        for e in hits
+        if e.label != "feeling_inference"
+        or P.SUBORDINATE_BEFORE.search(text, max(0, e.start - 40), e.start) is None
+    ]
     for start, end in sents:
         sent = text[start:end]
         if "?" in sent or not (" i" in sent or sent[:1] == "i" or "me" in sent):
@@ -155,15 +161,15 @@ def detect_reflection(
         return out
     for start, end in sents:
         sent = text[start:end]
-        if P.WH_START.match(sent) or P.PROCEDURAL.search(sent):
-            continue
+        if P.WH_START.match(sent) or P.PROCEDURAL.search(sent) or P.ADVICE.search(sent):
+            continue  # questions and advice reuse the customer's words without restating
         stems = content_stems(sent)
         if len(stems) < 2:
             continue
         overlap = len(stems & customer)
         ratio = overlap / len(stems)
         # Reusing the customer's own content words, addressed to them: a paraphrase.
-        if overlap >= 2 and ratio >= 0.3 and P.YOU.search(sent):
+        if overlap >= 2 and ratio >= 0.4 and P.YOU.search(sent):
             out.append(
                 Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1)
             )

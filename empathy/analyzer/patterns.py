@@ -25,7 +25,7 @@ NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
 POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
 INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
 I_AM = r"(?:i'?m|i\s+am|im|we'?re|we\s+are)"
-SUBJ_IT = r"(?:(?:that|this|which|all\s+(?:that|this))(?:'s|\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|is|was|has\s+been|looks?|(?:would|can|could|might)\s+(?:be|feel|get)))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
+SUBJ_IT = r"(?:that(?:'s|\s+(?:is|was|has\s+been))|(?:that|this|which|all\s+(?:that|this))\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?|(?:would|can|could|might)\s+(?:be|feel|get))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +74,23 @@ VALIDATION = _family(
             + NEG
             + r")\b(?!\s+to\s+(?:say|tell|know|find|see|read|answer))",
         ),
+        (
+            "that_sounds",
+            2,
+            r"that\s+(?:really\s+|totally\s+)?sucks|(?:what|such)\s+a\s+(?:bummer|shame|pity)|(?:it'?s|that'?s|its|thats)\s+a\s+(?:bummer|shame|pity)",
+        ),
+        (
+            "shared_feeling",
+            1,
+            r"i(?:'d|\s+would)\s+(?:feel|have\s+felt|be\s+feeling)\s+(?:exactly\s+)?the\s+same|i(?:'d|\s+would)\s+(?:be|feel)\s+(?:just\s+as\s+|so\s+|pretty\s+|really\s+)?(?:"
+            + NEG
+            + r")|i\s+want\s+you\s+to\s+(?:be|know|feel)",
+        ),
         ("sounds_feeling", 2, r"(?:sounds|seems)\s+" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
         (
             "how_feeling",
             2,
             r"how\s+" + INTENS + NEG + r"\s+(?:this|that|it)\s+(?:is|was|must|has|can|could|would)",
-        ),
-        (
-            "normalising",
-            1,
-            r"(?:can|must|could|would)\s+(?:be|feel|get)\s+(?:even\s+)?"
-            + INTENS
-            + r"(?:an?\s+)?(?:real\s+)?(?:"
-            + NEG
-            + r"|challenge|lot\s+to\s+(?:process|handle|deal\s+with|take\s+in))\b",
         ),
         ("i_can_imagine", 2, r"i\s+(?:can\s+(?:only\s+)?|could\s+)imagine"),
         (
@@ -127,12 +130,12 @@ VALIDATION = _family(
         (
             "bare_acknowledgement",
             1,
-            r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what))|get\s+(?:it|that|this))|(?<![a-z]\s)understood(?=\s*[.,!])|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)\s*(?:feel|mean|'s|is|must)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
+            r"(?:i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what))|get\s+(?:it|that|this))|(?<![a-z]\s)understood(?=\s*[.,!])|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)(?:'re|\s+are)?\s*(?:feel|mean|'s|is|must|going)|(?:definitely|totally|completely|absolutely|fully)\s+agree|agreed|i\s+feel\s+(?:you|ya)|i\s+can\s+relate|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
         ),
         (
             "reassurance",
             1,
-            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others)\s+(?:\w+\s+){0,3}?care\s+about\s+(?:you|u)\b|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|that'?s|it'?s|what'?s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
+            r"hang\s+in\b|hold\s+on\s+(?:a\s+little|for\s+a\s+(?:little|bit)|tight)|not\s+alone|(?:it|things|everything|life)\s+(?:will|'?ll|is\s+going\s+to|are\s+going\s+to|can|does|do)\s+(?:get\s+|be\s+)?(?:better|ok(?:ay)?|fine|alright|improve)|(?:it|things|life)\s+gets?\s+better|(?:want|wanna|need|like)\s+(?:someone\s+|somebody\s+)?to\s+(?:talk|chat|vent)|willing\s+to\s+(?:chat|talk|listen)|here\s+(?:to\s+(?:help|listen)|for\s+(?:you|u))|(?:reach\s+out\s+to|talk\s+to)\s+me\b|my\s+(?:inbox|dms?|pms?)\s+(?:is|are)\s+(?:always\s+)?open|(?:people|we|i|they|someone|others|family|friends|parents|everyone)\s+(?:\w+\s+){0,3}?(?:care\s+about|cares\s+about|loves?|need)\s+(?:you|u)\b|you(?:'re|\s+are)\s+(?:so\s+much\s+|much\s+|a\s+lot\s+)?(?:stronger|braver|better|smarter)\s+than|you\s+can\s+(?:overcome|cope|get\s+through|beat|handle)|(?:it'?s|you'?re|you\s+are)\s+(?:definitely\s+|certainly\s+)?not\s+(?:just\s+you|the\s+only\s+one)|(?:it'?s|its|that'?s|thats)\s+(?:totally\s+|completely\s+|perfectly\s+)?(?:ok(?:ay)?|alright)(?=\s*(?:[,.!]|$))|you'?re\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you\s+are\s+(?:definitely\s+)?not\s+(?:a\s+(?:bother|burden)|crazy|weak|broken|stupid|worthless)|you(?:'ll|\s+will)\s+(?:get\s+through|be\s+(?:ok|okay|fine|alright|able\s+to)|make\s+it|overcome|find\s+(?:a\s+way|someone|your))|(?:doing|did)\s+the\s+right\s+thing|(?:is|that'?s|it'?s|what'?s)\s+(?:a\s+)?(?:really\s+)?(?:great|good|wonderful|excellent|brilliant)\s+(?:idea|start|step|plan|choice|question|point)|you\s+did\s+(?:the\s+right\s+thing|(?:a\s+)?(?:great|good)\s+job)|be\s+proud|in\s+(?:my|our)\s+(?:prayers|thoughts)|thinking\s+of\s+you|happy\s+birthday|lucky\s+you|you\s+matter|you\s+are\s+(?:loved|worth\s+it|important|valued|strong|brave)|it'?s\s+(?:ok|okay|alright)\s+(?:to|if|that)|don'?t\s+give\s+up|stay\s+strong|keep\s+(?:your\s+head\s+up|fighting)|you(?:'ve|\s+have)\s+got\s+this|you\s+can\s+do\s+(?:it|this)|rest\s+assured|don'?t\s+worry|no\s+need\s+to\s+worry|you\s+deserve|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:always\s+)?here\s+(?:for\s+you|if\s+you|to\s+(?:listen|talk|help\s+you))|feel\s+free\s+to|(?:pm|dm|message)\s+me|i'?m\s+with\s+you|we'?re\s+in\s+this\s+together|(?:big\s+|virtual\s+)?hugs?\b|sending\s+(?:you\s+)?(?:love|hugs|strength|good\s+vibes|positive)|take\s+care\s+of\s+yourself|be\s+kind\s+to\s+yourself|you'?re\s+doing\s+(?:great|well|fine|the\s+right|your\s+best|a\s+great)|(?:it'?s|it\s+is)\s+not\s+your\s+fault|proud\s+of\s+you",
         ),
         (
             "good_wishes",
@@ -142,7 +145,7 @@ VALIDATION = _family(
         (
             "shared_joy",
             1,
-            r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+"
+            r"(?:glad|happy|pleased|relieved|thrilled|delighted)\s+(?:to\s+(?:hear|read|see)|for\s+you|that\s+(?:you|it|things|your))|congrat\w*|well\s+done|(?:glad|nice|happy|great|good)\s+to\s+(?:meet|see|have)\s+(?:you|ya)|welcome\s+(?:to|back)|good\s+for\s+you|(?:that'?s|that\s+is|this\s+is|sounds)\s+"
             + INTENS
             + POS
             + r"\b",
@@ -215,6 +218,15 @@ REFLECTION = _family(
             "shared_experience",
             2,
             r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend|wife|husband|ex)\b",
+        ),
+        (
+            "normalising",
+            1,
+            r"(?:can|must|could|would)\s+(?:be|feel|get)\s+(?:even\s+)?"
+            + INTENS
+            + r"(?:an?\s+)?(?:real\s+)?(?:"
+            + NEG
+            + r"|challenge|lot\s+to\s+(?:process|handle|deal\s+with|take\s+in))\b",
         ),
         # Naming the customer's feeling ("that must be so frustrating") reflects it too.
         ("feeling_named", 1, SUBJ_IT + r"\s+(?:like\s+)?" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
@@ -310,4 +322,10 @@ SERVICE_ACTION = re.compile(
 SIMILARITY = re.compile(
     r"\b(?:same|similar|too|also|either|as\s+well|like\s+you|like\s+that|like\s+this|relate|been\s+there|know\s+the\s+feeling)\b",
     FLAGS,
+)
+SUBORDINATE_BEFORE = re.compile(
+    r"\b(?:if|when|whenever|until|unless|because|cause|whether|while|what|which|that|as\s+long\s+as|even\s+though|once|since)\s+(?:\w+\s+){0,1}$"
+)
+ADVICE = re.compile(
+    r"\b(?:should|shouldn'?t|could\s+try|try\s+to|try\s+(?!to\b)\w+ing|maybe\s+you|need\s+to|have\s+to|has\s+to|must\s+(?!be|have\s+been|feel)|recommend|suggest|make\s+sure\s+you|don'?t\s+(?:let|give|be|forget))\b"
 )
