@@ -170,8 +170,10 @@ def sla_check(*, now: datetime | None = None, limit: int = 1000) -> int:
     policies = {(p.priority, p.tier): p for p in SlaPolicy.objects.all()}
     for candidate in candidates:
         with transaction.atomic():
+            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer join to the organisation.
             ticket = (
-                Ticket.objects.select_for_update()
+                Ticket.objects.select_for_update(of=("self",))
                 .select_related("requester__organisation", "queue")
                 .get(pk=candidate.pk)
             )
