@@ -195,7 +195,9 @@ def _question_kind(q: str, customer: set[str] | None) -> str | None:
     if P.SELF_QUESTION.match(q) or P.RHETORICAL.search(q) or P.CHECK_UNDERSTANDING.search(q):
         return None
     if P.PROCEDURAL.search(q):
-        return None  # troubleshooting and suggestions phrased as questions are not exploration
+        return None  # troubleshooting steps phrased as questions are not exploration
+    if P.SUGGESTION_QUESTION.search(q):
+        return None  # "Have you considered ...?": advice phrased as a question
     if P.GREETING_QUESTION.match(q) or P.OFFER_TO_TALK.search(q):
         return "generic"  # "How are you?", "Want to talk about it?": an opening, weak
     if P.GENERIC_HELP_QUESTION.search(q):
@@ -203,7 +205,7 @@ def _question_kind(q: str, customer: set[str] | None) -> str | None:
     if P.TAG_QUESTION.search(q) and not P.WH_START.match(q):
         return None
     has_you = P.YOU.search(q) is not None
-    n_words = len(TOKEN.findall(q.lower()))
+    n_words = len(TOKEN.findall(q))
     if P.WH_START.match(q):
         if has_you or n_words <= 5 or (customer and content_stems(q) & customer):
             return "open"
@@ -249,7 +251,7 @@ def detect_listening(
             refl.append(Evidence(start, end, "reflection", "restating_question", "+", 1))
             continue
         level = 2 if _specific(sent, customer) else 1
-        if kind == "generic" or (kind == "open" and len(TOKEN.findall(sent.lower())) <= 2):
+        if kind == "generic" or (kind == "open" and len(TOKEN.findall(sent)) <= 2):
             level = 1
         out.append(Evidence(start, end, "listening", f"{kind}_question", "+", level))
     return out, refl

@@ -255,8 +255,17 @@ OPEN_INVITE = re.compile(
     r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:tell|describe|explain|share|walk\s+me|talk|let\s+me\s+know|give\s+me\s+(?:more|a\s+bit|some)|say\s+(?:more|a\s+bit)|elaborate|clarify|expand)|tell\s+(?:me|us)\s+(?:more|about|what|how|a\s+bit|a\s+little|why|when|where|exactly)|(?:i'?d|i\s+would)\s+(?:like|love)\s+to\s+(?:hear|know|understand|learn)\s+(?:more|what|how|about|why|a\s+bit)|(?:i'?m|i\s+am)\s+(?:curious|wondering)\s+(?:about|what|how|why|if|whether)|mind\s+(?:sharing|telling|explaining)|care\s+to\s+(?:share|elaborate|talk|explain)|help\s+me\s+understand|say\s+more\s+about|walk\s+me\s+through|(?:wanted|want|like|have)\s+to\s+ask\s+(?:you\s+)?(?:how|what|why|when|where|which|who|if|whether|about)|if\s+(?:i|you\s+don'?t\s+mind\s+me)\s+(?:may\s+|might\s+|can\s+)?ask(?:ing)?\b)",
     FLAGS,
 )
+# Troubleshooting steps phrased as questions ("Did you restart it?"): procedure, not listening.
+TROUBLESHOOT = r"(?:restart\w*|reboot\w*|clear\w*|updat\w*|install\w*|reinstall\w*|reset\w*|log\w*\s+(?:in|out|on|off)|sign\w*\s+(?:in|out)|turn\w*\s+(?:it|the|your)|switch\w*\s+(?:it|the|your)|unplug\w*|plug\w*|click\w*|enter\w*|sav\w*|enabl\w*|disabl\w*|refresh\w*|re-?try\w*|upgrad\w*|power\s+cycl\w*|empty\w*|delet\w*|uninstall\w*|download\w*|check\w*\s+(?:the|your)\s+(?:settings|cache|spam|junk|connection|cables?|router|inbox|email|app|browser|version|firmware))"
 PROCEDURAL = re.compile(
-    r"\b(?:have\s+you\s+(?:tried|thought\s+about|considered|looked\s+into|checked|restarted|rebooted|cleared|updated|installed|reinstalled|reset|logged|signed|turned|received|read|followed|seen\s+(?:a|the)\s+(?:doctor|therapist))|did\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|receive|get\s+(?:the|our|my)|read|follow|click|enter|save|unplug|plug|enable|disable|submit)|do\s+you\s+(?:have\s+(?:the|your|an?)\s+(?:order|account|ticket|reference|tracking|invoice|receipt)|still\s+have\s+the)|can\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|could\s+you\s+(?:try|restart|reboot|clear|update|install|reinstall|reset|log|sign|turn|check|confirm|send|provide|click|attach|unplug)|how\s+about|what\s+about\s+(?:trying|doing|going)|have\s+you\s+(?:ever\s+)?(?:sat\s+down|thought|tried|considered|heard\s+of|looked)|is\s+there\s+(?:possibly\s+|maybe\s+)?(?:anyone|someone|somebody|a\s+\w+|any\s+\w+|anything|something)\s+(?:\w+\s+){0,3}?(?:you|that\s+you|who)\s+(?:could|can|might)\s+(?:talk|speak|reach|turn|seek|ask|call|try|do|go)|(?:could|would|can)\s+you\s+(?:consider|be\s+willing|be\s+open|try|talk\s+to|speak\s+to|reach\s+out)|would\s+(?:it|that)\s+(?:help|be\s+possible)|do\s+you\s+think\s+(?:it\s+would|you\s+(?:could|can|should|might))|why\s+(?:don'?t|not)\s+you|why\s+not\b|maybe\s+(?:try|you\s+(?:could|should))|is\s+it\s+(?:plugged|switched|turned)|what\s+(?:is|'s)\s+your\s+(?:order|account|ticket|reference|tracking|email|phone)\s*(?:number|id|address)?)",
+    r"\b(?:(?:have|did|do|could|can|would)\s+you\s+(?:already\s+|ever\s+|also\s+|please\s+)?(?:tried\s+|try\s+|tried\s+to\s+|try\s+to\s+)?"
+    + TROUBLESHOOT
+    + r"|did\s+you\s+(?:receive|get)\s+(?:the|our|my|an?)\s+(?:email|e-mail|message|link|code|text|sms|confirmation)|do\s+you\s+(?:have|still\s+have)\s+(?:the|your|an?)\s+(?:order|account|ticket|reference|tracking|invoice|receipt)\s*(?:number|id)?|(?:can|could)\s+you\s+(?:please\s+)?(?:confirm|send|provide|attach|forward)|is\s+it\s+(?:plugged|switched|turned)|what\s+(?:is|'s)\s+your\s+(?:order|account|ticket|reference|tracking|email|phone)\s*(?:number|id|address)?)",
+    FLAGS,
+)
+# Advice phrased as a question ("Have you considered talking to HR?"): a weak, closed question.
+SUGGESTION_QUESTION = re.compile(
+    r"\b(?:have\s+you\s+(?:ever\s+)?(?:tried|thought\s+about|thought\s+of|considered|looked\s+into|sat\s+down|heard\s+of)|how\s+about|what\s+about\s+(?:trying|doing|going|talking|getting)|why\s+(?:don'?t|not)\b|maybe\s+(?:try|you\s+(?:could|should))|(?:could|would|can)\s+you\s+(?:consider|be\s+willing|be\s+open|try|talk\s+to|speak\s+to|reach\s+out)|would\s+(?:it|that)\s+(?:help|be\s+possible)|do\s+you\s+think\s+(?:it\s+would|you\s+(?:could|can|should|might))|is\s+there\s+(?:possibly\s+|maybe\s+)?(?:anyone|someone|somebody|a\s+\w+|any\s+\w+|anything|something)\s+(?:\w+\s+){0,3}?(?:you|that\s+you|who)\s+(?:could|can|might)\s+(?:talk|speak|reach|turn|seek|ask|call|try|do|go))",
     FLAGS,
 )
 SELF_QUESTION = re.compile(
@@ -292,7 +301,7 @@ CHECK_UNDERSTANDING = re.compile(
     FLAGS,
 )
 NO_MARK_QUESTION = re.compile(
-    r"^(?:(?:so|and|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was)\s+(?:you|u|your|there|anyone|he|she|they|things)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
+    r"^(?:(?:so|and|but|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was|don'?t|didn'?t|aren'?t|isn'?t|haven'?t)\s+(?:you|u|your|there|anyone|he|she|they|things|it)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
     FLAGS,
 )
 REFLECTIVE_VERB = re.compile(
