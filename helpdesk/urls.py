@@ -33,6 +33,7 @@ urlpatterns = [
     path("portal/", include(portal_patterns)),
     path("tickets/", include(workspace_patterns)),
     path("files/", include(file_patterns)),
+    path("empathy/", include("empathy.urls")),
     path("inbound/", include(inbound_patterns)),
     path("admin/", admin.site.urls),
 ]

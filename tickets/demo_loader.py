@@ -54,14 +54,14 @@ def load_demo(*, seed: int = 7, per_scenario: int = TICKETS_PER_SCENARIO) -> dic
     ):
         with transaction.atomic():
             staff, customers = _people()
-        for index in range(per_scenario):
+        for _round in range(per_scenario):
             # One transaction per round: SQLite's per-commit fsync would otherwise dominate.
             with transaction.atomic():
                 for scenario in demo.SCENARIOS:
                     pool = [c for lang, c in customers if lang == scenario.language] or [
                         c for _, c in customers
                     ]
-                    _ticket_from(scenario, rng.choice(pool), staff, rng, index)
+                    _ticket_from(scenario, rng.choice(pool), staff, rng)
     agent = demo.AGENTS[0].username
     manager = demo.MANAGERS[0].username
     customer_user = customers[0][1].user.username
@@ -136,7 +136,6 @@ def _ticket_from(
     customer: Customer,
     staff: dict[str, User],
     rng: random.Random,
-    index: int,
 ) -> None:
     queue = Queue.objects.get(slug=scenario.queue)
     agents = [u for u in staff.values() if queue.agents.filter(pk=u.pk).exists()]
@@ -181,42 +180,59 @@ def _ticket_from(
         for status in path:
             if status != ticket.status:
                 ticket = ticket_change_status(ticket=ticket, actor=agent, status=status)
-    _age(ticket, days=rng.uniform(0.05, 42) if index else rng.uniform(0.02, 3), rng=rng)
+    # Open work is recent; finished tickets spread over six weeks for the dashboards.
+    done = scenario.final_status in ("resolved", "closed")
+    _age(ticket, days=rng.uniform(2, 42) if done else rng.uniform(0.1, 4), rng=rng)
 
 
 def _age(ticket: Ticket, *, days: float, rng: random.Random) -> None:
-    """Move a freshly made ticket into the past, keeping the order of its history."""
-    created = Ticket.objects.values_list("created_at", flat=True).get(pk=ticket.pk)
-    shift = timezone.now() - created + timedelta(days=days)
-    stretch = rng.uniform(30, 600)  # seconds between consecutive messages become minutes
+    """Move a freshly made ticket into the past, with realistic gaps between its steps.
+
+    The services stamped everything "now", milliseconds apart; each distinct original
+    instant is mapped to a new one, so messages, events, SLA fields and pauses that
+    happened together still line up.
+    """
+    originals: set[datetime] = set()
+    for model in (Message, TicketEvent):
+        originals.update(model.objects.filter(ticket=ticket).values_list("created_at", flat=True))
+    ordered = sorted(originals)
+    start = timezone.now() - timedelta(days=days)
+    mapping: dict[datetime, datetime] = {}
+    at = start
+    # Keep the whole history in the past: gaps shrink for tickets aged only hours.
+    longest_gap = min(9 * 60.0, days * 24 * 60 / (len(ordered) + 1))
+    for original in ordered:
+        mapping[original] = at
+        at += timedelta(minutes=rng.uniform(longest_gap / 3, longest_gap))
+
+    def moved(value: datetime) -> datetime:
+        earlier = [o for o in ordered if o <= value]
+        return mapping[earlier[-1]] if earlier else start
+
     with transaction.atomic():
         for model in (Message, TicketEvent):
             for row in model.objects.filter(ticket=ticket):
-                offset = (row.created_at - created) * stretch
-                row.created_at = row.created_at - shift + offset
+                row.created_at = moved(row.created_at)
                 row.save(update_fields=["created_at"])
         t = (
             Ticket.objects.select_for_update()
             .select_related("requester__organisation", "queue")
             .get(pk=ticket.pk)
         )
-        fields = ["created_at", "updated_at"]
-        t.created_at -= shift
-        t.updated_at = t.created_at + (t.updated_at - created) * stretch
+        fields = ["created_at", "updated_at", "sla_pauses"]
+        t.created_at = start
+        t.updated_at = moved(t.updated_at)
         for name in ("first_responded_at", "resolved_at", "awaiting_reply_since"):
             value = getattr(t, name)
             if value is not None:
-                setattr(t, name, t.created_at + (value - created) * stretch)
+                setattr(t, name, moved(value))
                 fields.append(name)
         t.sla_pauses = [
             [
-                (t.created_at + (datetime.fromisoformat(a) - created) * stretch).isoformat(),
-                (t.created_at + (datetime.fromisoformat(b) - created) * stretch).isoformat()
-                if b
-                else None,
+                moved(datetime.fromisoformat(a)).isoformat(),
+                moved(datetime.fromisoformat(b)).isoformat() if b else None,
             ]
             for a, b in t.sla_pauses
         ]
-        fields.append("sla_pauses")
         fields.extend(ticket_refresh(t))
         t.save(update_fields=fields)

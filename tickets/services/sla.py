@@ -140,10 +140,16 @@ def _customer_text(ticket: Ticket) -> str:
 
 
 def _repeat_contacts(ticket: Ticket) -> int:
-    """Other recent tickets from the same requester: a proxy for "contacting us again"."""
+    """Other recent tickets from the same requester in the same queue.
+
+    A proxy for "contacting us again about the same issue": same person, same kind of
+    problem, within two weeks.
+    """
     since = ticket.created_at - REPEAT_CONTACT_WINDOW
     return (
-        Ticket.objects.filter(requester_id=ticket.requester_id, created_at__gte=since)
+        Ticket.objects.filter(
+            requester_id=ticket.requester_id, queue_id=ticket.queue_id, created_at__gte=since
+        )
         .exclude(pk=ticket.pk)
         .filter(merged_into__isnull=True)
         .count()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import is_staff_user, ticket_get_for_user
 from tickets.errors import StaleTicketError, TicketError
+from tickets.extensions import reply_panels
 from tickets.forms import AgentReplyForm, PriorityForm, StatusForm, to_attachment_inputs
 from tickets.models import Status, Ticket
 from tickets.selectors import QUEUE_VIEWS, Cursor, queue_page, queue_tickets
@@ -79,6 +80,7 @@ def _detail_context(ticket: Ticket, reply_form: AgentReplyForm | None = None) ->
         "events": events,
         "other_tickets": other_tickets,
         "tags": ticket.tags.all(),
+        "reply_panels": reply_panels(),
         "reply_form": reply_form or AgentReplyForm(initial={"version": ticket.version}),
         "status_form": StatusForm(initial={"status": ticket.status, "version": ticket.version}),
         "priority_form": PriorityForm(

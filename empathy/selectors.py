@@ -1,0 +1,163 @@
+"""Reads behind the empathy pages; each is a fixed number of queries at any history size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncWeek
+
+from accounts.models import User
+from empathy.analyzer import VERSION
+from empathy.models import DailyRollup, ReplyScore, Review
+from tickets.access import teams_managed_by
+from tickets.models import Message, MessageKind
+
+COMPONENTS = ("listening", "validation", "reflection", "tone")
+
+
+def agents_managed_by(user: User) -> QuerySet[User]:
+    return User.objects.filter(teams__in=teams_managed_by(user)).distinct()
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    agent_id: int
+    name: str
+    replies: int
+    overall: float
+    listening: float
+    validation: float
+    reflection: float
+    tone: float
+    challenging: int
+
+
+def _avg(total: int | None, count: int) -> float:
+    return round((total or 0) / count, 2) if count else 0.0
+
+
+def agent_summaries(*, agents: QuerySet[User], start: date, end: date) -> list[AgentSummary]:
+    rows = (
+        DailyRollup.objects.filter(agent__in=agents, day__gte=start, day__lte=end, version=VERSION)
+        .values("agent_id", "agent__first_name", "agent__last_name", "agent__username")
+        .annotate(
+            replies_sum=Sum("replies"),
+            overall=Sum("overall_sum"),
+            listening=Sum("listening_sum"),
+            validation=Sum("validation_sum"),
+            reflection=Sum("reflection_sum"),
+            tone=Sum("tone_sum"),
+            challenging_sum=Sum("challenging"),
+        )
+        .order_by("agent__first_name", "agent_id")
+    )
+    summaries = []
+    for row in rows:
+        n = row["replies_sum"] or 0
+        name = f"{row['agent__first_name']} {row['agent__last_name']}".strip()
+        summaries.append(
+            AgentSummary(
+                agent_id=row["agent_id"],
+                name=name or row["agent__username"],
+                replies=n,
+                overall=_avg(row["overall"], n),
+                listening=_avg(row["listening"], n),
+                validation=_avg(row["validation"], n),
+                reflection=_avg(row["reflection"], n),
+                tone=_avg(row["tone"], n),
+                challenging=row["challenging_sum"] or 0,
+            )
+        )
+    return summaries
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: date
+    replies: int
+    overall: float
+    listening_share: float
+    validation_share: float
+    reflection_share: float
+
+
+def weekly_trend(*, agents: QuerySet[User], start: date, end: date) -> list[WeekPoint]:
+    rows = (
+        DailyRollup.objects.filter(agent__in=agents, day__gte=start, day__lte=end, version=VERSION)
+        .annotate(week=TruncWeek("day"))
+        .values("week")
+        .annotate(
+            n=Sum("replies"),
+            overall=Sum("overall_sum"),
+            lp=Sum("listening_present"),
+            vp=Sum("validation_present"),
+            rp=Sum("reflection_present"),
+        )
+        .order_by("week")
+    )
+    points = []
+    for row in rows:
+        n = row["n"] or 0
+        week = row["week"]
+        points.append(
+            WeekPoint(
+                week=week.date() if hasattr(week, "date") else week,
+                replies=n,
+                overall=_avg(row["overall"], n),
+                listening_share=_avg(row["lp"], n),
+                validation_share=_avg(row["vp"], n),
+                reflection_share=_avg(row["rp"], n),
+            )
+        )
+    return points
+
+
+def scores_with_context(queryset: QuerySet[ReplyScore]) -> QuerySet[ReplyScore]:
+    """Scores with the reply, agent, ticket and the customer message it answered: one query."""
+    customer_message = (
+        Message.objects.filter(
+            ticket_id=OuterRef("ticket_id"),
+            kind=MessageKind.CUSTOMER,
+            created_at__lte=OuterRef("replied_at"),
+        )
+        .order_by("-created_at")
+        .values("body")[:1]
+    )
+    return queryset.select_related("message", "agent", "ticket").annotate(
+        customer_body=Subquery(customer_message)
+    )
+
+
+def lowest_scores(
+    *, agents: QuerySet[User], start: date, end: date, limit: int = 15
+) -> list[ReplyScore]:
+    return list(
+        scores_with_context(
+            ReplyScore.objects.filter(
+                agent__in=agents,
+                version=VERSION,
+                replied_at__date__gte=start,
+                replied_at__date__lte=end,
+                opportunity__in=("normal", "high"),
+            ).order_by("overall", "-replied_at")
+        )[:limit]
+    )
+
+
+def exemplary_replies(*, limit: int = 10) -> list[Review]:
+    return list(
+        Review.objects.filter(exemplary=True)
+        .select_related("score__message", "score__agent", "reviewer")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
+    return list(
+        Review.objects.filter(score__agent=agent)
+        .exclude(feedback="")
+        .select_related("score__message", "score__ticket", "reviewer")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,139 @@
+"""Scoring replies, keeping rollups, and managers' reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from empathy.analyzer import VERSION, AnalysisResult, analyze
+from empathy.models import DailyRollup, ReplyScore, Review, ScoringFailure
+from tickets.errors import TicketError
+from tickets.models import Message, MessageKind
+
+
+def customer_message_before(message: Message) -> str | None:
+    """The customer's latest message before this reply: what the agent was answering."""
+    body = (
+        Message.objects.filter(
+            ticket_id=message.ticket_id,
+            kind=MessageKind.CUSTOMER,
+            created_at__lte=message.created_at,
+        )
+        .exclude(pk=message.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("body", flat=True)
+        .first()
+    )
+    return body
+
+
+def coach_draft(*, draft: str, customer_message: str | None) -> AnalysisResult:
+    """Live coaching: the same analyzer the stored scores use, on an unsent draft."""
+    return analyze(draft, customer_message)
+
+
+@transaction.atomic
+def reply_score(*, message: Message, version: str = VERSION) -> ReplyScore | None:
+    """Score one public reply and fold it into the agent's daily rollup, exactly once.
+
+    Returns None when the reply was already scored for this version (a redelivered
+    task, or a re-score run that was interrupted and restarted).
+    """
+    if message.kind != MessageKind.REPLY or message.author_id is None:
+        return None
+    if ReplyScore.objects.filter(message=message, version=version).exists():
+        return None
+    result = analyze(message.body, customer_message_before(message))
+    as_dict = result.to_dict()
+    try:
+        with transaction.atomic():
+            score = ReplyScore.objects.create(
+                message=message,
+                version=result.version,
+                agent_id=message.author_id,
+                ticket_id=message.ticket_id,
+                replied_at=message.created_at,
+                overall=result.overall,
+                listening=result.listening.level,
+                validation=result.validation.level,
+                reflection=result.reflection.level,
+                tone=result.tone.level,
+                confidence={
+                    name: getattr(result, name).confidence
+                    for name in ("listening", "validation", "reflection", "tone")
+                },
+                opportunity=result.opportunity,
+                challenging=message.ticket.challenging,
+                spans=as_dict["spans"],
+                suggestions=as_dict["suggestions"],
+            )
+    except IntegrityError:  # a concurrent run stored it first
+        return None
+    _rollup_add(score)
+    ScoringFailure.objects.filter(message=message, version=version).delete()
+    return score
+
+
+def _rollup_add(score: ReplyScore) -> None:
+    day: date = timezone.localdate(score.replied_at)
+    rollup, _ = DailyRollup.objects.get_or_create(
+        agent_id=score.agent_id, day=day, version=score.version
+    )
+    DailyRollup.objects.filter(pk=rollup.pk).update(
+        replies=F("replies") + 1,
+        overall_sum=F("overall_sum") + score.overall,
+        listening_sum=F("listening_sum") + score.listening,
+        validation_sum=F("validation_sum") + score.validation,
+        reflection_sum=F("reflection_sum") + score.reflection,
+        tone_sum=F("tone_sum") + score.tone,
+        listening_present=F("listening_present") + (score.listening > 0),
+        validation_present=F("validation_present") + (score.validation > 0),
+        reflection_present=F("reflection_present") + (score.reflection > 0),
+        challenging=F("challenging") + score.challenging,
+    )
+
+
+def scoring_failure_record(*, message_id: int, error: str, version: str = VERSION) -> None:
+    ScoringFailure.objects.update_or_create(
+        message_id=message_id, version=version, defaults={"error": error[:4000]}
+    )
+
+
+LEVEL_RANGE = range(3)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    score: ReplyScore,
+    reviewer: User,
+    levels: dict[str, int | None],
+    feedback: str,
+    exemplary: bool,
+) -> Review:
+    """A manager's component ratings, feedback and "exemplary" mark for one reply."""
+    for name, level in levels.items():
+        if name not in ("listening", "validation", "reflection", "tone"):
+            raise TicketError(f"Unknown component {name!r}.")
+        if level is not None and level not in LEVEL_RANGE:
+            raise TicketError(f"{name.capitalize()} must be 0, 1 or 2.")
+    review, _ = Review.objects.update_or_create(
+        score=score,
+        reviewer=reviewer,
+        defaults={**levels, "feedback": feedback.strip()[:5000], "exemplary": exemplary},
+    )
+    return review
+
+
+@transaction.atomic
+def review_acknowledge(*, review: Review, agent: User, reply: str = "") -> Review:
+    if review.score.agent_id != agent.pk:
+        raise TicketError("Only the agent who wrote the reply can acknowledge this feedback.")
+    review.acknowledged_at = timezone.now()
+    review.agent_reply = reply.strip()[:2000]
+    review.save(update_fields=["acknowledged_at", "agent_reply"])
+    return review

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from empathy import views
+
+app_name = "empathy"
+
+urlpatterns = [
+    path("coach/", views.coach, name="coach"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("review/<int:score_id>/", views.review, name="review"),
+    path("me/", views.my_empathy, name="mine"),
+    path("feedback/<int:review_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+]
