@@ -35,12 +35,16 @@ def _send(event: TicketEvent, template: str, *, message: Message | None) -> None
         return
     local, domain = _reply_to()
     message_id = make_msgid(domain=domain or "attune.localhost").strip("<>")
-    earlier = list(
+    mailed = (
         Message.objects.filter(ticket=ticket, email_message_id__isnull=False)
         .exclude(kind=MessageKind.NOTE)
-        .order_by("created_at")
-        .values_list("email_message_id", flat=True)[:20]
+        .values_list("email_message_id", flat=True)
     )
+    # In-Reply-To is the latest mail; References keeps the root and the 19 latest
+    # (RFC 5322 3.6.4), so long conversations still thread onto the right message.
+    latest = list(mailed.order_by("-created_at", "-id")[:19])[::-1]
+    root = mailed.order_by("created_at", "id").first()
+    earlier = ([root] if root and root not in latest else []) + latest
     context = {
         "ticket": ticket,
         "customer": customer,
