@@ -43,7 +43,8 @@ def magic_login(request: HttpRequest, token: str) -> HttpResponse:
         if customer_id
         else None
     )
-    if customer is None or not customer.user.is_active:
+    # Only customer accounts sign in by link: staff need their password.
+    if customer is None or not customer.user.is_active or not customer.user.is_customer:
         return render(request, "tickets/portal/link_invalid.html", status=400)
     if request.method == "POST":
         login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
