@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from empathy.analyzer import detectors, scoring, suggestions
 from empathy.analyzer.result import AnalysisResult, Span
@@ -35,6 +36,36 @@ def _span(e: detectors.Evidence, original: str, low: str) -> Span:
     return Span(e.start, end, e.component, e.label, e.polarity, original[e.start : end])  # type: ignore[arg-type]
 
 
+def _cancel_with_validation(
+    reflection: list[detectors.Evidence], validation: list[detectors.Evidence]
+) -> list[detectors.Evidence]:
+    """ "I understand your frustration, however ..." is no reflection either once taken back."""
+    cancelled = {e.start for e in validation if e.polarity == "-"}
+    if not cancelled:
+        return reflection
+    return [
+        detectors.Evidence(e.start, e.end, e.component, "cancelled_by_turn", "-", 0)
+        if e.start in cancelled and e.label in ("understanding", "feeling_inference")
+        else e
+        for e in reflection
+    ]
+
+
+def _dedupe(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sort spans and drop one that lies inside another of the same component and label."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    reach: dict[tuple[str, str], int] = {}  # furthest end seen per (component, label)
+    out: list[Span] = []
+    for span in ordered:
+        key = (span.component, span.label)
+        if reach.get(key, -1) >= span.end:
+            continue  # an earlier span of the same kind starts no later and ends no sooner
+        reach[key] = span.end
+        out.append(span)
+    out.sort(key=lambda s: (s.start, s.end, s.component, s.label))
+    return tuple(out)
+
+
 def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
     """Score an agent ``reply`` (optionally against the ``customer_message`` it answers).
 
@@ -55,6 +86,7 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
     listening_ev, reflection_from_listening = detectors.detect_listening(low, sents, customer)
     reflection_ev = detectors.detect_reflection(low, sents, customer, hits["reflection"])
     reflection_ev += reflection_from_listening
+    reflection_ev = _cancel_with_validation(reflection_ev, validation_ev)
     tone_ev = detectors.detect_tone(text, low, hits["tone"]) + tone_from_validation
 
     listening = scoring.component_score(listening_ev)
@@ -77,14 +109,8 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
         "tone": tone.level,
     }
     original = prepared.original
-    spans = tuple(
-        sorted(
-            (
-                _span(e, original, low)
-                for e in (*listening_ev, *validation_ev, *reflection_ev, *tone_ev)
-            ),
-            key=lambda s: (s.start, s.end, s.component, s.label),
-        )
+    spans = _dedupe(
+        _span(e, original, low) for e in (*listening_ev, *validation_ev, *reflection_ev, *tone_ev)
     )
     return AnalysisResult(
         version=VERSION,

@@ -10,10 +10,10 @@ from empathy.analyzer.text import STOPWORDS, TOKEN
 
 # "my order", "my account password" -> the customer's key noun phrase (up to 3 words).
 _MY_PHRASE = re.compile(
-    r"\b(?:my|our)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE
+    r"\b(?:my|our)\s+([a-z][a-z0-9'-]*(?:\s+[a-z][a-z0-9'-]*){0,2})", re.IGNORECASE
 )
 _THE_PHRASE = re.compile(
-    r"\b(?:the|this|your)\s+([a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})", re.IGNORECASE
+    r"\b(?:the|this|your)\s+([a-z][a-z0-9'-]*(?:\s+[a-z][a-z0-9'-]*){0,2})", re.IGNORECASE
 )
 _FEELING = re.compile(
     r"\b(frustrat\w*|annoy\w*|angry|furious|upset|disappoint\w*|worried|anxious|stress\w*|"
@@ -71,6 +71,12 @@ _PHRASE_STOP = STOPWORDS | frozenset(
         "please",
     ]
 )
+# Nouns customers use in idioms ("losing my mind", "my patience") rather than for the issue.
+_NOT_ISSUE = frozenset(
+    "mind life god gosh goodness time head patience word words own fault self wits nerves "
+    "way opinion side end days hours weeks months years question questions money business "
+    "ridiculous unacceptable frustrated furious angry upset annoyed worried disappointed".split()
+)
 _SWAP = {
     "i": "you",
     "i'm": "you're",
@@ -101,14 +107,16 @@ def key_phrase(customer_message: str | None) -> str:
                 if w.lower() in _PHRASE_STOP:
                     break
                 words.append(w.lower())
-            if words:
+            if words and words[0] not in _NOT_ISSUE:
                 return f"{prefix} {' '.join(words)}"
     counts: dict[str, int] = {}
     for tok in TOKEN.findall(text.lower()):
-        if len(tok) > 3 and tok not in _PHRASE_STOP:
+        if len(tok) > 3 and tok not in _PHRASE_STOP and tok not in _NOT_ISSUE:
             counts[tok] = counts.get(tok, 0) + 1
-    if counts:
-        return "the " + max(counts, key=lambda k: counts[k])
+    # Only a repeated word is a safe guess at the topic when no "my ..." phrase exists.
+    best = max(counts, key=lambda k: counts[k]) if counts else None
+    if best is not None and counts[best] >= 2:
+        return "the " + best
     return "this issue"
 
 
@@ -128,7 +136,9 @@ def restate(customer_message: str | None, max_words: int = 14) -> str:
         return "the problem is still happening"
     for sent in re.split(r"(?<=[.!?])\s+|\n", customer_message[:2000]):
         words = sent.split()
-        if len(words) < 3 or not re.search(r"\b(?:my|i|i'm|i've|our|we|it|the)\b", sent, re.I):
+        if len(words) < 3 or sent.rstrip().endswith("?"):
+            continue  # a question of theirs does not restate their problem
+        if not re.search(r"\b(?:my|i|i'm|i've|our|we|it|the)\b", sent, re.I):
             continue
         out = []
         for w in words[:max_words]:
@@ -136,7 +146,7 @@ def restate(customer_message: str | None, max_words: int = 14) -> str:
             swapped = _SWAP.get(core)
             out.append(swapped if swapped else w.strip("!?.;:").lower() if core else w)
         return " ".join(out).rstrip(",")
-    return "the problem is still happening"
+    return f"you're still having trouble with {key_phrase(customer_message)}"
 
 
 _TONE_ADVICE = {
