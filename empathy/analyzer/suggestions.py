@@ -73,9 +73,45 @@ _PHRASE_STOP = STOPWORDS | frozenset(
 )
 # Nouns customers use in idioms ("losing my mind", "my patience") rather than for the issue.
 _NOT_ISSUE = frozenset(
-    "mind life god gosh goodness time head patience word words own fault self wits nerves "
-    "way opinion side end days hours weeks months years question questions money business "
-    "ridiculous unacceptable frustrated furious angry upset annoyed worried disappointed".split()
+    [
+        "mind",
+        "life",
+        "god",
+        "gosh",
+        "goodness",
+        "time",
+        "head",
+        "patience",
+        "word",
+        "words",
+        "own",
+        "fault",
+        "self",
+        "wits",
+        "nerves",
+        "way",
+        "opinion",
+        "side",
+        "end",
+        "days",
+        "hours",
+        "weeks",
+        "months",
+        "years",
+        "question",
+        "questions",
+        "money",
+        "business",
+        "ridiculous",
+        "unacceptable",
+        "frustrated",
+        "furious",
+        "angry",
+        "upset",
+        "annoyed",
+        "worried",
+        "disappointed",
+    ]
 )
 _SWAP = {
     "i": "you",
