@@ -16,6 +16,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, Team, User
+from surveys.models import Survey
+from surveys.services import survey_answer
 from tickets import demo_content as demo
 from tickets.models import (
     AgentProfile,
@@ -51,17 +53,25 @@ def load_demo(*, seed: int = 7, per_scenario: int = TICKETS_PER_SCENARIO) -> dic
     with override_settings(
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         CELERY_TASK_ALWAYS_EAGER=True,
+        # Demo customers file many tickets; survey every resolution and keep them open.
+        ATTUNE_SURVEY_COOLDOWN_DAYS=0,
+        ATTUNE_SURVEY_EDIT_DAYS=3650,
     ):
         with transaction.atomic():
             staff, customers = _people()
         for _round in range(per_scenario):
             # One transaction per round: SQLite's per-commit fsync would otherwise dominate.
+            made: list[tuple[Ticket, demo.Scenario]] = []
             with transaction.atomic():
                 for scenario in demo.SCENARIOS:
                     pool = [c for lang, c in customers if lang == scenario.language] or [
                         c for _, c in customers
                     ]
-                    _ticket_from(scenario, rng.choice(pool), staff, rng)
+                    made.append((_ticket_from(scenario, rng.choice(pool), staff, rng), scenario))
+            # Surveys were scheduled by the outbox on commit; send and answer them now.
+            for ticket, scenario in made:
+                if scenario.survey is not None:
+                    _answer_survey(ticket, scenario.survey)
     agent = demo.AGENTS[0].username
     manager = demo.MANAGERS[0].username
     customer_user = customers[0][1].user.username
@@ -136,7 +146,7 @@ def _ticket_from(
     customer: Customer,
     staff: dict[str, User],
     rng: random.Random,
-) -> None:
+) -> Ticket:
     queue = Queue.objects.get(slug=scenario.queue)
     agents = [u for u in staff.values() if queue.agents.filter(pk=u.pk).exists()]
     agent = rng.choice(agents)
@@ -183,6 +193,24 @@ def _ticket_from(
     # Open work is recent; finished tickets spread over six weeks for the dashboards.
     done = scenario.final_status in ("resolved", "closed")
     _age(ticket, days=rng.uniform(2, 42) if done else rng.uniform(0.1, 4), rng=rng)
+    return ticket
+
+
+def _answer_survey(ticket: Ticket, answer: demo.Survey) -> None:
+    survey = Survey.objects.filter(ticket=ticket, state=Survey.State.SCHEDULED).first()
+    if survey is None:
+        return
+    # Sent an hour after resolution, as the real dispatcher would have done.
+    Survey.objects.filter(pk=survey.pk).update(state=Survey.State.SENT, sent_at=survey.send_after)
+    survey.refresh_from_db()
+    survey_answer(
+        survey=survey,
+        rating=answer.rating,
+        understood=answer.understood,
+        comment=answer.comment,
+        reason=answer.reason or "",
+    )
+    Survey.objects.filter(pk=survey.pk).update(answered_at=survey.send_after + timedelta(hours=5))
 
 
 def _age(ticket: Ticket, *, days: float, rng: random.Random) -> None:

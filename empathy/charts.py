@@ -32,3 +32,31 @@ def line_chart(
         points=" ".join(f"{x},{y}" for x, y, _ in dots),
         dots=tuple(dots),
     )
+
+
+@dataclass(frozen=True)
+class Scatter:
+    width: int
+    height: int
+    dots: tuple[tuple[float, float, str], ...]
+
+
+def scatter(
+    points: list[tuple[float, int]],
+    *,
+    x_max: float = 100,
+    y_min: int = 1,
+    y_max: int = 5,
+    width: int = 600,
+    height: int = 240,
+) -> Scatter:
+    """Dots for (x, y) pairs; y is jittered deterministically so equal ratings stay visible."""
+    left, bottom, pad = 40.0, 30.0, 10.0
+    inner_w, inner_h = width - left - pad, height - bottom - pad
+    dots = []
+    for i, (x, y) in enumerate(points):
+        jitter = ((i * 7919) % 11 - 5) * 1.2
+        cx = left + inner_w * max(0.0, min(x, x_max)) / x_max
+        cy = pad + inner_h * (1 - (y - y_min) / (y_max - y_min)) + jitter
+        dots.append((round(cx, 1), round(cy, 1), f"empathy {x:g}, rating {y}"))
+    return Scatter(width=width, height=height, dots=tuple(dots))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "empathy",
     "surveys",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,13 @@ ATTUNE_DEFAULT_QUEUE = env_str("ATTUNE_DEFAULT_QUEUE", "general")
 ATTUNE_SURVEY_DELAY_SECONDS = env_int("ATTUNE_SURVEY_DELAY_SECONDS", 3600, minimum=0)
 ATTUNE_SURVEY_COOLDOWN_DAYS = env_int("ATTUNE_SURVEY_COOLDOWN_DAYS", 7, minimum=0)
 ATTUNE_SURVEY_EDIT_DAYS = env_int("ATTUNE_SURVEY_EDIT_DAYS", 14, minimum=1)
+ATTUNE_SURVEY_REMINDER_DAYS = env_int("ATTUNE_SURVEY_REMINDER_DAYS", 3, minimum=1)
+ATTUNE_SURVEY_LINK_MAX_AGE_DAYS = env_int("ATTUNE_SURVEY_LINK_MAX_AGE_DAYS", 30, minimum=1)
+# Local hours in the customer's time zone when no survey mail is sent: [start, end).
+ATTUNE_SURVEY_QUIET_HOURS = (
+    env_int("ATTUNE_SURVEY_QUIET_START", 21, minimum=0, maximum=23),
+    env_int("ATTUNE_SURVEY_QUIET_END", 8, minimum=0, maximum=23),
+)
 ATTUNE_MAGIC_LINK_MAX_AGE = env_int("ATTUNE_MAGIC_LINK_MAX_AGE", 7 * 24 * 3600, minimum=60)
 ATTUNE_PUBLIC_FORM_RATE = env_int("ATTUNE_PUBLIC_FORM_RATE", 5, minimum=1)  # per hour, per IP/email
 ATTUNE_OUTBOX_SWEEP_AGE_SECONDS = env_int("ATTUNE_OUTBOX_SWEEP_AGE_SECONDS", 60, minimum=1)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("tickets/", include(workspace_patterns)),
     path("files/", include(file_patterns)),
     path("empathy/", include("empathy.urls")),
+    path("surveys/", include("surveys.urls")),
     path("inbound/", include(inbound_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, Team
@@ -32,10 +32,10 @@ def queues_visible_to(user: User | AnonymousUser) -> QuerySet[Queue]:
     if role == Role.ADMIN:
         return Queue.objects.all()
     if role == Role.MANAGER:
+        # Two subqueries rather than joins, so no row is duplicated and no DISTINCT is needed.
         return Queue.objects.filter(
-            pk__in=Queue.objects.filter(agents=user)
-            .values("pk")
-            .union(Queue.objects.filter(team__managers=user).values("pk"))
+            Q(pk__in=Queue.objects.filter(agents=user).values("pk"))
+            | Q(team__in=Team.objects.filter(managers=user).values("pk"))
         )
     if role == Role.AGENT:
         return Queue.objects.filter(agents=user)

@@ -123,7 +123,7 @@ def ticket_set_priority(
 
 
 @transaction.atomic
-def ticket_set_tags(*, ticket: Ticket, actor: User, tags: Sequence[str]) -> Ticket:
+def ticket_set_tags(*, ticket: Ticket, actor: User | None, tags: Sequence[str]) -> Ticket:
     from tickets.services.intake import tags_get_or_create
 
     ticket = lock_ticket(ticket.pk)

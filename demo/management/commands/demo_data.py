@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tickets.demo_loader import DEMO_PASSWORD, demo_loaded, load_demo
+from demo.loader import DEMO_PASSWORD, demo_loaded, load_demo
 
 
 class Command(BaseCommand):

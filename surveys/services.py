@@ -1,0 +1,259 @@
+"""Scheduling, sending, answering and following up CSAT surveys."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from surveys.models import Reason, Survey, SurveyCredit
+from surveys.tokens import survey_token
+from tickets.errors import TicketError
+from tickets.models import EventKind, Message, MessageKind, TicketEvent
+from tickets.outbox import event_record
+from tickets.services import ticket_set_tags
+
+logger = logging.getLogger(__name__)
+
+LOW_RATING = 2
+SEND_BATCH = 200
+
+
+def survey_schedule(*, resolution: TicketEvent) -> Survey | None:
+    """Create the survey for one resolution; None if the customer was surveyed recently.
+
+    The OneToOne on the resolution event makes a second call (a redelivered task, a
+    concurrent sweep) fail at the database instead of creating a duplicate.
+    """
+    ticket = resolution.ticket
+    now = timezone.now()
+    cooldown_since = now - timedelta(days=settings.ATTUNE_SURVEY_COOLDOWN_DAYS)
+    recently = Survey.objects.filter(
+        customer_id=ticket.requester_id, sent_at__gte=cooldown_since
+    ).exists()
+    try:
+        with transaction.atomic():
+            survey = Survey.objects.create(
+                ticket=ticket,
+                resolution_event=resolution,
+                customer_id=ticket.requester_id,
+                queue_id=ticket.queue_id,
+                resolved_at=resolution.created_at,
+                send_after=resolution.created_at
+                + timedelta(seconds=settings.ATTUNE_SURVEY_DELAY_SECONDS),
+                state=Survey.State.SKIPPED if recently else Survey.State.SCHEDULED,
+            )
+    except IntegrityError:
+        return None
+    # Credit goes to everyone who answered the customer publicly, not to the assignee.
+    agent_ids = set(
+        Message.objects.filter(
+            ticket=ticket, kind=MessageKind.REPLY, created_at__lte=resolution.created_at
+        )
+        .exclude(author__isnull=True)
+        .values_list("author_id", flat=True)
+    )
+    SurveyCredit.objects.bulk_create(
+        [SurveyCredit(survey=survey, agent_id=agent_id) for agent_id in sorted(agent_ids)]
+    )
+    return survey
+
+
+def surveys_cancel_for_reopen(*, ticket_id: int) -> int:
+    """A reopened ticket is not done: unsent surveys for it are cancelled."""
+    return Survey.objects.filter(ticket_id=ticket_id, state=Survey.State.SCHEDULED).update(
+        state=Survey.State.CANCELLED
+    )
+
+
+def _quiet_until(survey: Survey, now: datetime) -> datetime | None:
+    """If it is night for the customer, when their morning starts (UTC); else None."""
+    start, end = settings.ATTUNE_SURVEY_QUIET_HOURS
+    try:
+        tz = ZoneInfo(survey.customer.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    local = now.astimezone(tz)
+    hour = local.hour
+    quiet = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not quiet:
+        return None
+    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if morning <= local:
+        morning += timedelta(days=1)
+    return morning.astimezone(ZoneInfo("UTC"))
+
+
+def survey_url(survey: Survey, rating: int | None = None) -> str:
+    return settings.SITE_URL + reverse("surveys:answer", args=[survey_token(survey.pk, rating)])
+
+
+def _send_survey_mail(survey: Survey, *, reminder: bool) -> None:
+    context = {
+        "survey": survey,
+        "ticket": survey.ticket,
+        "customer": survey.customer,
+        "ratings": [(r, survey_url(survey, r)) for r in range(1, 6)],
+        "url": survey_url(survey),
+        "reminder": reminder,
+    }
+    subject = " ".join(render_to_string("surveys/email/survey_subject.txt", context).split())[:200]
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("surveys/email/survey.txt", context),
+        to=[survey.customer.user.email],
+        headers={"Auto-Submitted": "auto-generated", "Precedence": "bulk"},
+    )
+    mail.attach_alternative(render_to_string("surveys/email/survey.html", context), "text/html")
+    mail.send()
+
+
+def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
+    """Send every due survey once. Safe to run in several workers at the same time.
+
+    Each batch locks its rows with SKIP LOCKED, so concurrent dispatchers take
+    disjoint surveys, and the state moves to "sent" in the same transaction.
+    """
+    sent = 0
+    while sent < limit:
+        now = now or timezone.now()
+        with transaction.atomic():
+            batch = list(
+                Survey.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=Survey.State.SCHEDULED, send_after__lte=now)
+                .select_related("ticket", "customer__user")
+                .order_by("send_after", "pk")[:SEND_BATCH]
+            )
+            if not batch:
+                break
+            for survey in batch:
+                later = _quiet_until(survey, now)
+                if later is not None:
+                    survey.send_after = later
+                    survey.save(update_fields=["send_after"])
+                    continue
+                _send_survey_mail(survey, reminder=False)
+                survey.state = Survey.State.SENT
+                survey.sent_at = now
+                survey.save(update_fields=["state", "sent_at"])
+                event_record(
+                    ticket=survey.ticket,
+                    kind=EventKind.SURVEY_SENT,
+                    data={"survey": survey.pk},
+                    at=now,
+                )
+                sent += 1
+        now = None
+    return sent
+
+
+def surveys_send_reminders(*, now: datetime | None = None) -> int:
+    """One reminder, a few days after sending, for surveys still unanswered and open."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ATTUNE_SURVEY_REMINDER_DAYS)
+    closes_after = now - timedelta(days=settings.ATTUNE_SURVEY_EDIT_DAYS)
+    reminded = 0
+    with transaction.atomic():
+        for survey in (
+            Survey.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                state=Survey.State.SENT,
+                rating__isnull=True,
+                reminded_at__isnull=True,
+                sent_at__lte=cutoff,
+                sent_at__gt=closes_after,
+            )
+            .select_related("ticket", "customer__user")[:SEND_BATCH]
+        ):
+            _send_survey_mail(survey, reminder=True)
+            survey.reminded_at = now
+            survey.save(update_fields=["reminded_at"])
+            reminded += 1
+    return reminded
+
+
+def survey_is_closed(survey: Survey, now: datetime | None = None) -> bool:
+    if survey.state != Survey.State.SENT or survey.sent_at is None:
+        return True
+    now = now or timezone.now()
+    return now > survey.sent_at + timedelta(days=settings.ATTUNE_SURVEY_EDIT_DAYS)
+
+
+@transaction.atomic
+def survey_answer(
+    *,
+    survey: Survey,
+    rating: int,
+    understood: int | None = None,
+    comment: str = "",
+    reason: str = "",
+) -> Survey:
+    """Record (or change, within the window) the customer's answer. Idempotent."""
+    survey = Survey.objects.select_for_update().select_related("ticket").get(pk=survey.pk)
+    if survey_is_closed(survey):
+        raise TicketError("This survey is closed.", code="closed")
+    if rating not in range(1, 6):
+        raise TicketError("Choose a rating from 1 to 5.", code="rating")
+    if understood is not None and understood not in range(1, 6):
+        raise TicketError("Choose from 1 to 5 for feeling understood.", code="understood")
+    if reason and reason not in Reason.values:
+        raise TicketError("Unknown reason.", code="reason")
+    first_answer = survey.rating is None
+    survey.rating = rating
+    survey.understood = understood
+    survey.comment = comment.strip()[:5000]
+    # A reason only explains a low rating; it is dropped if the rating goes up.
+    survey.reason = reason if rating <= LOW_RATING else ""
+    survey.answered_at = timezone.now()
+    survey.save(update_fields=["rating", "understood", "comment", "reason", "answered_at"])
+    if first_answer:
+        event_record(
+            ticket=survey.ticket,
+            kind=EventKind.SURVEY_ANSWERED,
+            data={"survey": survey.pk, "rating": rating},
+        )
+    if rating <= LOW_RATING and not survey.follow_up_opened:
+        _follow_up(survey)
+    return survey
+
+
+def _follow_up(survey: Survey) -> None:
+    """Service recovery: tag the ticket, record it, and alert the agents and managers."""
+    survey.follow_up_opened = True
+    survey.save(update_fields=["follow_up_opened"])
+    ticket = survey.ticket
+    tags = [*ticket.tags.values_list("name", flat=True), "service-recovery"]
+    ticket_set_tags(ticket=ticket, actor=None, tags=tags)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.FOLLOW_UP_OPENED,
+        data={"survey": survey.pk, "rating": survey.rating, "reason": survey.reason},
+    )
+    # The alert mail is sent by the outbox handler for this event (surveys.handlers).
+
+
+def low_rating_alert_send(*, survey: Survey) -> int:
+    """Mail the agents who replied and their managers about a low rating."""
+    ticket = survey.ticket
+    agents = list(User.objects.filter(survey_credits__survey=survey))
+    managers = User.objects.filter(managed_teams__members__in=agents).distinct()
+    recipients = sorted({u.email for u in [*agents, *managers] if u.email})
+    if recipients:
+        send_mail(
+            subject=f"Low satisfaction on ticket #{ticket.pk}: please follow up",
+            message=render_to_string(
+                "surveys/email/low_rating_alert.txt",
+                {"survey": survey, "ticket": ticket, "site_url": settings.SITE_URL},
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return len(recipients)
