@@ -14,7 +14,6 @@ from empathy.forms import RangeForm
 from empathy.views import manager_required
 from helpdesk.http import AuthenticatedHttpRequest
 from surveys import selectors
-
 from surveys.forms import AnswerForm
 from surveys.models import Survey
 from surveys.services import survey_answer, survey_is_closed
