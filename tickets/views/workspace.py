@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import is_staff_user, ticket_get_for_user
 from tickets.errors import StaleTicketError, TicketError
@@ -66,11 +67,15 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "tickets/workspace/queue.html", context)
 
 
-def _detail_context(ticket: Ticket, reply_form: AgentReplyForm | None = None) -> dict[str, Any]:
+def _detail_context(
+    user: User, ticket: Ticket, reply_form: AgentReplyForm | None = None
+) -> dict[str, Any]:
     conversation = ticket.messages.select_related("author").prefetch_related("attachments")
     events = ticket.events.select_related("actor").order_by("-created_at")[:100]
+    # Only tickets this user may open: the list must not leak other queues' subjects.
     other_tickets = (
-        Ticket.objects.filter(requester=ticket.requester)
+        Ticket.objects.visible_to(user)
+        .filter(requester=ticket.requester)
         .exclude(pk=ticket.pk)
         .order_by("-created_at")[:5]
     )
@@ -93,7 +98,7 @@ def _detail_context(ticket: Ticket, reply_form: AgentReplyForm | None = None) ->
 @staff_required
 def ticket_detail(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/workspace/detail.html", _detail_context(ticket))
+    return render(request, "tickets/workspace/detail.html", _detail_context(request.user, ticket))
 
 
 @require_POST
@@ -134,7 +139,10 @@ def ticket_reply_post(request: AuthenticatedHttpRequest, ticket_id: int) -> Http
             messages.success(request, "Note added." if data["kind"] == "note" else "Reply sent.")
             return redirect("workspace:detail", ticket_id=ticket.pk)
     return render(
-        request, "tickets/workspace/detail.html", _detail_context(ticket, form), status=400
+        request,
+        "tickets/workspace/detail.html",
+        _detail_context(request.user, ticket, form),
+        status=400,
     )
 
 
