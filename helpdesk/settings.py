@@ -261,11 +261,23 @@ ATTUNE_OUTBOX_SWEEP_AGE_SECONDS = env_int("ATTUNE_OUTBOX_SWEEP_AGE_SECONDS", 60,
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.CreatedCursorPagination",
+    "EXCEPTION_HANDLER": "helpdesk.api.error_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("ATTUNE_API_ANON_RATE", "60/min"),
+        "user": env_str("ATTUNE_API_USER_RATE", "1200/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attune API",
@@ -274,6 +286,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.choices.Status",
+        "TicketPriorityEnum": "tickets.models.choices.Priority",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # --- Locale and logging ---------------------------------------------------------------------

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from helpdesk.api_urls import urlpatterns as api_urls
+from helpdesk.api_urls import v1
 from helpdesk.health import healthz
 from tickets.urls import (
     file_patterns,
@@ -36,5 +38,7 @@ urlpatterns = [
     path("empathy/", include("empathy.urls")),
     path("surveys/", include("surveys.urls")),
     path("inbound/", include(inbound_patterns)),
+    path("api/v1/", include((v1, "api-v1"))),
+    path("api/", include((api_urls, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,55 @@
+"""API plumbing shared by every app: error bodies, pagination, throttles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def error_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error answers `{"error": {"code", "message", "fields"?}}`.
+
+    Services raise Django's ValidationError (or TicketError) for business rules; the API
+    turns them into 400s here, so views never translate errors themselves.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": exc.messages}
+            if not hasattr(exc, "error_dict")
+            else exc.message_dict
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.ValidationError):
+        fields = data if isinstance(data, dict) else {"non_field_errors": data}
+        non_field = fields.pop("non_field_errors", None) if isinstance(fields, dict) else None
+        message = " ".join(str(m) for m in non_field) if non_field else "Invalid input."
+        body: dict[str, Any] = {"code": "invalid", "message": message}
+        if fields:
+            body["fields"] = fields
+        if non_field and response.status_code == status.HTTP_400_BAD_REQUEST:
+            body["code"] = getattr(exc, "code", None) or "invalid"
+    else:
+        detail = data.get("detail") if isinstance(data, dict) else data
+        body = {"code": str(getattr(detail, "code", code)), "message": str(detail)}
+    response.data = {"error": body}
+    return response
+
+
+class CreatedCursorPagination(pagination.CursorPagination):
+    """Cursor pagination: constant cost at any depth, stable under inserts."""
+
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-created_at"

@@ -1,0 +1,34 @@
+"""Every API route, versioned under /api/v1/, plus the OpenAPI schema and offline docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts.api import TokenListCreateApi, TokenRevokeApi
+from empathy.api import CoachApi, ScoreListApi
+from surveys.api import SurveySummaryApi
+from tickets.api import (
+    MessageListCreateApi,
+    QueueListApi,
+    TicketDetailApi,
+    TicketListCreateApi,
+    TicketMergeApi,
+)
+
+v1 = [
+    path("tickets/", TicketListCreateApi.as_view(), name="tickets"),
+    path("tickets/<int:ticket_id>/", TicketDetailApi.as_view(), name="ticket"),
+    path("tickets/<int:ticket_id>/merge/", TicketMergeApi.as_view(), name="ticket-merge"),
+    path("tickets/<int:ticket_id>/messages/", MessageListCreateApi.as_view(), name="messages"),
+    path("queues/", QueueListApi.as_view(), name="queues"),
+    path("tokens/", TokenListCreateApi.as_view(), name="tokens"),
+    path("tokens/<int:token_id>/", TokenRevokeApi.as_view(), name="token"),
+    path("empathy/coach/", CoachApi.as_view(), name="empathy-coach"),
+    path("empathy/scores/", ScoreListApi.as_view(), name="empathy-scores"),
+    path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
