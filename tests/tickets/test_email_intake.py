@@ -248,6 +248,26 @@ def test_it_does_not_thread_a_forged_token(queue) -> None:
     assert ticket.messages.count() == 1
 
 
+def test_it_follows_a_merge_when_a_reply_token_names_the_merged_ticket(queue, agent) -> None:
+    from tickets.services import ticket_merge
+
+    target = deliver(eml("new_request_plain")).ticket
+    source = deliver(eml("subject_tag_ticket_ref")).ticket  # Maria again, new thread
+    assert source.requester == target.requester
+    ticket_merge(source=source, target=target, actor=agent)
+    # The customer answers the confirmation mail of the ticket that was merged away.
+    reply = eml("reply_plus_address_token").replace(
+        CORPUS_TOKEN + b"-x_7", reply_token(source.pk).encode()
+    )
+
+    inbound = deliver(reply)
+
+    assert inbound.state == InboundEmail.State.PROCESSED
+    assert inbound.ticket == target
+    assert Ticket.objects.count() == 2
+    assert target.messages.filter(email_message_id="token-reply-1@lumenrye.example").exists()
+
+
 def test_it_opens_a_new_ticket_for_a_reply_to_a_closed_one(marias_ticket, agent) -> None:
     ticket_change_status(ticket=marias_ticket, actor=agent, status=Status.CLOSED)
     inbound = deliver(eml("reply_gmail_quoted"))

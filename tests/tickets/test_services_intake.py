@@ -105,6 +105,14 @@ def test_it_refuses_an_unknown_channel(customer, queue) -> None:
     assert nothing_written()
 
 
+def test_it_refuses_an_unknown_urgency_instead_of_crashing(customer, queue) -> None:
+    with pytest.raises(TicketError):
+        ticket_create(
+            requester=customer, queue=queue, subject="S", body="B", channel="api", urgency="asap"
+        )
+    assert nothing_written()
+
+
 def test_it_files_into_the_default_queue_when_none_is_given(customer, queue, other_queue) -> None:
     ticket = ticket_create(requester=customer, subject="S", body="B", channel=Channel.WEB)
     assert ticket.queue == queue  # slug "general" is ATTUNE_DEFAULT_QUEUE

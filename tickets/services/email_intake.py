@@ -90,7 +90,14 @@ def _thread_target(parsed: ParsedEmail) -> Ticket | None:
     for token in parsed.reply_tokens:
         ticket_id = reply_token_ticket_id(token)
         if ticket_id is not None:
-            return Ticket.objects.filter(pk=ticket_id).first()
+            ticket = Ticket.objects.filter(pk=ticket_id).first()
+            # A token names the ticket as it was when we mailed: follow later merges
+            # (the conversation moved; the merged-away ticket is closed).
+            for _ in range(5):
+                if ticket is None or not ticket.merged_into_id:
+                    break
+                ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+            return ticket
     return None
 
 

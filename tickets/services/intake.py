@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from tickets.errors import TicketError
-from tickets.models import Channel, Customer, EventKind, Message, MessageKind, Queue, Tag, Ticket
+from tickets.models import (
+    Channel,
+    Customer,
+    EventKind,
+    Message,
+    MessageKind,
+    Priority,
+    Queue,
+    Tag,
+    Ticket,
+)
 from tickets.outbox import event_record
 from tickets.services.assignment import assign, round_robin_pick
 from tickets.services.attachments import AttachmentInput, attachment_store, attachments_validate
@@ -55,6 +65,8 @@ def ticket_create(
         raise TicketError("Describe the problem, or attach a file.", code="body")
     if channel not in Channel.values:
         raise TicketError(f"Unknown channel {channel!r}.")
+    if urgency not in Priority.values:
+        raise TicketError(f"Unknown urgency {urgency!r}.", code="urgency")
     attachments_validate(list(attachments))
     now = created_at or timezone.now()
     ticket = Ticket.objects.create(
