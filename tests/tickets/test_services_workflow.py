@@ -402,3 +402,15 @@ def test_it_writes_no_sla_event_once_the_first_response_was_met(make_ticket, age
     # Seven hours later the (met) first response must not be reported.
     assert sla_check(now=MONDAY_9 + timedelta(hours=7)) == 0
     assert not TicketEvent.objects.filter(kind=EventKind.SLA_WARNING).exists()
+
+
+def test_it_keeps_checking_new_tickets_when_old_breaches_fill_a_batch(make_ticket) -> None:
+    old = make_ticket(created_at=MONDAY_9)
+    assert sla_check(now=MONDAY_9 + timedelta(days=1, hours=1), limit=1) == 1
+    new = make_ticket(created_at=MONDAY_9 + timedelta(hours=1))
+
+    # `old` is still open and overdue; it must not take the whole batch forever.
+    assert sla_check(now=MONDAY_9 + timedelta(days=2), limit=1) == 1
+
+    assert fresh(new).sla_breached == ["first_response"]
+    assert fresh(old).sla_breached == ["first_response"]

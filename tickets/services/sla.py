@@ -157,7 +157,11 @@ def _repeat_contacts(ticket: Ticket) -> int:
 
 
 def sla_check(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Record SLA warnings and breaches as events (once per target); returns events written."""
+    """Record SLA warnings and breaches as events (once per target); returns events written.
+
+    Candidates are read in pk batches of `limit`; only those with something new to
+    record are locked and written.
+    """
     from django.db import transaction
 
     now = now or timezone.now()
@@ -170,55 +174,76 @@ def sla_check(*, now: datetime | None = None, limit: int = 1000) -> int:
         .exclude(status=Status.PENDING)
         .filter(due_soon)
         .select_related("requester__organisation", "queue")
-        .order_by("pk")[:limit]
+        .order_by("pk")
     )
     written = 0
     policies = {(p.priority, p.tier): p for p in SlaPolicy.objects.all()}
-    for candidate in candidates:
-        with transaction.atomic():
-            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
-            # outer join to the organisation.
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("requester__organisation", "queue")
-                .get(pk=candidate.pk)
-            )
-            state = sla_state(ticket, now, targets=targets_for(ticket, policies))
-            changed: set[str] = set()
-            for status in state.statuses:
-                if status.met:
-                    continue
-                if status.breached and status.name not in ticket.sla_breached:
-                    ticket.sla_breached = [*ticket.sla_breached, status.name]
-                    event_record(
-                        ticket=ticket,
-                        kind=EventKind.SLA_BREACHED,
-                        data={
-                            "target": status.name,
-                            "due": status.due.isoformat() if status.due else None,
-                        },
-                        at=now,
-                    )
-                    changed.add("sla_breached")
-                    written += 1
-                elif status.warning and status.name not in ticket.sla_warned:
-                    ticket.sla_warned = [*ticket.sla_warned, status.name]
-                    event_record(
-                        ticket=ticket,
-                        kind=EventKind.SLA_WARNING,
-                        data={
-                            "target": status.name,
-                            "due": status.due.isoformat() if status.due else None,
-                            "remaining_minutes": round(status.remaining_minutes),
-                        },
-                        at=now,
-                    )
-                    changed.add("sla_warned")
-                    written += 1
-            if changed:
-                changed.update(ticket_refresh(ticket, now=now))
-                ticket.save(update_fields=sorted(changed))
+    last_pk = 0
+    while batch := list(candidates.filter(pk__gt=last_pk)[:limit]):
+        last_pk = batch[-1].pk
+        for candidate in batch:
+            # Decide without a lock first: open tickets whose warnings and breaches are
+            # all recorded stay candidates, and must not crowd the others out of a batch.
+            if not _sla_news(
+                candidate, sla_state(candidate, now, targets=targets_for(candidate, policies))
+            ):
+                continue
+            with transaction.atomic():
+                # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
+                # outer join to the organisation.
+                ticket = (
+                    Ticket.objects.select_for_update(of=("self",))
+                    .select_related("requester__organisation", "queue")
+                    .get(pk=candidate.pk)
+                )
+                state = sla_state(ticket, now, targets=targets_for(ticket, policies))
+                changed: set[str] = set()
+                for status in state.statuses:
+                    if status.met:
+                        continue
+                    if status.breached and status.name not in ticket.sla_breached:
+                        ticket.sla_breached = [*ticket.sla_breached, status.name]
+                        event_record(
+                            ticket=ticket,
+                            kind=EventKind.SLA_BREACHED,
+                            data={
+                                "target": status.name,
+                                "due": status.due.isoformat() if status.due else None,
+                            },
+                            at=now,
+                        )
+                        changed.add("sla_breached")
+                        written += 1
+                    elif status.warning and status.name not in ticket.sla_warned:
+                        ticket.sla_warned = [*ticket.sla_warned, status.name]
+                        event_record(
+                            ticket=ticket,
+                            kind=EventKind.SLA_WARNING,
+                            data={
+                                "target": status.name,
+                                "due": status.due.isoformat() if status.due else None,
+                                "remaining_minutes": round(status.remaining_minutes),
+                            },
+                            at=now,
+                        )
+                        changed.add("sla_warned")
+                        written += 1
+                if changed:
+                    changed.update(ticket_refresh(ticket, now=now))
+                    ticket.save(update_fields=sorted(changed))
     return written
+
+
+def _sla_news(ticket: Ticket, state: SlaState) -> bool:
+    """Has `state` a breach or warning that is not recorded on the ticket yet?"""
+    return any(
+        not status.met
+        and (
+            (status.breached and status.name not in ticket.sla_breached)
+            or (status.warning and status.name not in ticket.sla_warned)
+        )
+        for status in state.statuses
+    )
 
 
 def priority_sweep(*, batch: int = 500) -> int:
