@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from accounts.models import User
 from surveys.models import Reason, Survey, SurveyCredit
 from surveys.tokens import survey_token
 from tickets.errors import TicketError
-from tickets.models import EventKind, Message, MessageKind, TicketEvent
+from tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from tickets.outbox import event_record
 from tickets.services import ticket_set_tags
 
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 LOW_RATING = 2
 SEND_BATCH = 200
+DONE = (Status.RESOLVED, Status.CLOSED)
 
 
 def survey_schedule(*, resolution: TicketEvent) -> Survey | None:
@@ -39,6 +41,21 @@ def survey_schedule(*, resolution: TicketEvent) -> Survey | None:
     recently = Survey.objects.filter(
         customer_id=ticket.requester_id, sent_at__gte=cooldown_since
     ).exists()
+    # Outbox handlers run in parallel and the sweep retries late, so the reopening may
+    # have been handled before this resolution: then there is nothing to survey.
+    reopened = (
+        TicketEvent.objects.filter(
+            ticket=ticket, kind=EventKind.STATUS_CHANGED, pk__gt=resolution.pk
+        )
+        .filter(Q(data__from__in=DONE) & ~Q(data__to__in=DONE))
+        .exists()
+    )
+    if reopened:
+        state = Survey.State.CANCELLED
+    elif recently:
+        state = Survey.State.SKIPPED
+    else:
+        state = Survey.State.SCHEDULED
     try:
         with transaction.atomic():
             survey = Survey.objects.create(
@@ -49,7 +66,7 @@ def survey_schedule(*, resolution: TicketEvent) -> Survey | None:
                 resolved_at=resolution.created_at,
                 send_after=resolution.created_at
                 + timedelta(seconds=settings.ATTUNE_SURVEY_DELAY_SECONDS),
-                state=Survey.State.SKIPPED if recently else Survey.State.SCHEDULED,
+                state=state,
             )
     except IntegrityError:
         return None
@@ -123,8 +140,11 @@ def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) ->
     disjoint surveys, and the state moves to "sent" in the same transaction.
     """
     sent = 0
+    fixed_now = now
     while sent < limit:
-        now = now or timezone.now()
+        # A caller's `now` holds for every batch; otherwise each batch reads the clock.
+        now = fixed_now or timezone.now()
+        cooldown_since = now - timedelta(days=settings.ATTUNE_SURVEY_COOLDOWN_DAYS)
         with transaction.atomic():
             batch = list(
                 Survey.objects.select_for_update(skip_locked=True, of=("self",))
@@ -140,6 +160,18 @@ def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) ->
                     survey.send_after = later
                     survey.save(update_fields=["send_after"])
                     continue
+                # Checked again at sending time: two tickets resolved close together are
+                # both scheduled before either survey is sent.
+                if (
+                    Survey.objects.filter(
+                        customer_id=survey.customer_id, sent_at__gte=cooldown_since
+                    )
+                    .exclude(pk=survey.pk)
+                    .exists()
+                ):
+                    survey.state = Survey.State.SKIPPED
+                    survey.save(update_fields=["state"])
+                    continue
                 _send_survey_mail(survey, reminder=False)
                 survey.state = Survey.State.SENT
                 survey.sent_at = now
@@ -151,7 +183,6 @@ def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) ->
                     at=now,
                 )
                 sent += 1
-        now = None
     return sent
 
 
@@ -173,6 +204,8 @@ def surveys_send_reminders(*, now: datetime | None = None) -> int:
             )
             .select_related("ticket", "customer__user")[:SEND_BATCH]
         ):
+            if _quiet_until(survey, now) is not None:
+                continue  # night for the customer: a later hourly run reminds them
             _send_survey_mail(survey, reminder=True)
             survey.reminded_at = now
             survey.save(update_fields=["reminded_at"])
