@@ -90,10 +90,11 @@ def _rollup_add(score: ReplyScore) -> None:
         validation_sum=F("validation_sum") + score.validation,
         reflection_sum=F("reflection_sum") + score.reflection,
         tone_sum=F("tone_sum") + score.tone,
-        listening_present=F("listening_present") + (score.listening > 0),
-        validation_present=F("validation_present") + (score.validation > 0),
-        reflection_present=F("reflection_present") + (score.reflection > 0),
-        challenging=F("challenging") + score.challenging,
+        # int(): PostgreSQL has no integer + boolean operator.
+        listening_present=F("listening_present") + int(score.listening > 0),
+        validation_present=F("validation_present") + int(score.validation > 0),
+        reflection_present=F("reflection_present") + int(score.reflection > 0),
+        challenging=F("challenging") + int(score.challenging),
     )
 
 
