@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from tickets.errors import StaleTicketError, TicketError
@@ -414,3 +415,20 @@ def test_it_keeps_checking_new_tickets_when_old_breaches_fill_a_batch(make_ticke
 
     assert fresh(new).sla_breached == ["first_response"]
     assert fresh(old).sla_breached == ["first_response"]
+
+
+def test_it_reports_a_breach_of_each_next_response_cycle(ticket, agent, customer, queue) -> None:
+    queue.business_hours = {}  # no opening hours: the clock runs 24/7
+    queue.save(update_fields=["business_hours"])
+    start = timezone.now()
+    ticket_reply(ticket=ticket, author=agent, body="First answer")
+    ticket_customer_reply(ticket=ticket, customer=customer, body="Still broken", channel="web")
+    # Normal priority, standard tier: the next response is due within 8 hours.
+    assert sla_check(now=start + timedelta(hours=9)) == 1
+
+    ticket_reply(ticket=ticket, author=agent, body="Second answer")
+    ticket_customer_reply(ticket=ticket, customer=customer, body="Broken again", channel="web")
+    assert sla_check(now=start + timedelta(hours=10)) == 1
+
+    breaches = ticket.events.filter(kind=EventKind.SLA_BREACHED)
+    assert [e.data["target"] for e in breaches] == ["next_response", "next_response"]

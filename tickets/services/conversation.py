@@ -155,7 +155,10 @@ def ticket_customer_reply(
     fields: set[str] = set()
     if ticket.awaiting_reply_since is None:
         ticket.awaiting_reply_since = now
-        fields.add("awaiting_reply_since")
+        # A new next-response clock starts: its warning and breach are news again.
+        ticket.sla_warned = [t for t in ticket.sla_warned if t != "next_response"]
+        ticket.sla_breached = [t for t in ticket.sla_breached if t != "next_response"]
+        fields |= {"awaiting_reply_since", "sla_warned", "sla_breached"}
     event_record(
         ticket=ticket, kind=EventKind.CUSTOMER_REPLIED, actor=customer.user, message=message, at=now
     )
