@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from empathy.analyzer import VERSION, AnalysisResult, analyze
 from empathy.models import DailyRollup, ReplyScore, Review, ScoringFailure
 from tickets.errors import TicketError
 from tickets.models import Message, MessageKind
+
+logger = logging.getLogger(__name__)
 
 
 def customer_message_before(message: Message) -> str | None:
@@ -102,6 +105,23 @@ def scoring_failure_record(*, message_id: int, error: str, version: str = VERSIO
     ScoringFailure.objects.update_or_create(
         message_id=message_id, version=version, defaults={"error": error[:4000]}
     )
+
+
+def reply_score_or_record_failure(*, message: Message) -> ReplyScore | None:
+    """`reply_score`, but a reply the analyzer cannot score is recorded, not raised.
+
+    The analyzer is deterministic: retrying the same text cannot help, whatever it raised
+    (a KeyError from a lexicon bug as much as a ValueError), so the failure is stored for
+    admins and the caller goes on. Only database errors propagate, to be retried.
+    """
+    try:
+        return reply_score(message=message)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        logger.exception("Scoring message %s failed", message.pk)
+        scoring_failure_record(message_id=message.pk, error=f"{type(exc).__name__}: {exc}")
+        return None
 
 
 LEVEL_RANGE = range(3)

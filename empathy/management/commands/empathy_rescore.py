@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from empathy.analyzer import VERSION
 from empathy.models import ReplyScore
-from empathy.services import reply_score
+from empathy.services import reply_score_or_record_failure
 from tickets.models import Message, MessageKind
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 if not chunk:
                     break
                 for message in chunk:
-                    if reply_score(message=message) is not None:
+                    if reply_score_or_record_failure(message=message) is not None:
                         scored += 1
                     bar.update(1)
                 last_pk = chunk[-1].pk
