@@ -174,3 +174,25 @@ def test_it_mails_the_customer_when_the_ticket_is_resolved(ticket, agent) -> Non
 
     [sent] = mail.outbox
     assert "Resolved" in sent.subject
+
+
+def test_it_escapes_customer_markup_in_the_html_mail(make_ticket) -> None:
+    ticket = make_ticket(subject='<img src=x onerror="alert(1)">')
+
+    deliver(ticket.events.get(kind=EventKind.CREATED), "tickets.notify_created")
+
+    [sent] = mail.outbox
+    html = sent.alternatives[0][0]
+    assert "<img" not in html
+    assert "&lt;img" in html
+    assert '<img src=x onerror="alert(1)">' in sent.subject  # plain text stays verbatim
+
+
+def test_it_keeps_apostrophes_and_ampersands_in_the_subject_as_written(make_ticket) -> None:
+    ticket = make_ticket(subject="Can't log in & stuck")
+
+    deliver(ticket.events.get(kind=EventKind.CREATED), "tickets.notify_created")
+
+    [sent] = mail.outbox
+    assert sent.subject == f"[Attune #{ticket.pk}] We received your request: Can't log in & stuck"
+    assert "Can't log in & stuck" in sent.body
