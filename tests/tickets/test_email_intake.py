@@ -334,6 +334,21 @@ def test_it_answers_200_with_duplicate_for_a_known_message(client) -> None:
     assert InboundEmail.objects.count() == 1
 
 
+def test_it_accepts_mail_larger_than_the_form_upload_limit(client, settings) -> None:
+    # A few MB of attachments is ordinary mail; the 2 MB limit is for form posts.
+    big = eml("new_request_plain") + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024)
+    response = post(client, big)
+    assert response.status_code == 202
+    assert bytes(InboundEmail.objects.get().raw) == big
+
+
+def test_it_refuses_mail_over_the_raw_size_limit(client) -> None:
+    with mock.patch("tickets.services.email_intake.MAX_RAW_BYTES", 1000):
+        response = post(client, eml("new_request_plain") + b"x" * 1000)
+    assert response.status_code == 400
+    assert not InboundEmail.objects.exists()
+
+
 def test_it_refuses_an_empty_body(client) -> None:
     response = post(client, b"  \r\n")
     assert response.status_code == 400
