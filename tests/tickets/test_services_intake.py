@@ -391,3 +391,16 @@ def test_it_refuses_a_staff_address_as_a_customer(role, make_user) -> None:
 def test_it_refuses_an_invalid_address() -> None:
     with pytest.raises(TicketError):
         customer_get_or_create(email="not an address")
+
+
+def test_it_creates_a_customer_whose_address_was_someone_elses_username() -> None:
+    # A customer changed their address; their username is still the old one.
+    moved = customer_get_or_create(email="old@example.com")
+    moved.user.email = "new@example.com"
+    moved.user.save(update_fields=["email"])
+
+    newcomer = customer_get_or_create(email="old@example.com", name="New Comer")
+
+    assert newcomer != moved
+    assert newcomer.user.email == "old@example.com"
+    assert customer_get_or_create(email="old@example.com") == newcomer

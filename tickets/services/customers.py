@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -31,10 +33,14 @@ def customer_get_or_create(*, email: str, name: str = "", timezone: str = "UTC")
         )
     if user is None:
         first, _, last = clean_line(name, 150).partition(" ")
+        username = email[:150]
+        if User.objects.filter(username=username).exists():
+            # An account whose address changed keeps its old address as username.
+            username = f"{email[:140]}~{secrets.token_hex(4)}"
         try:
             with transaction.atomic():
                 user = User(
-                    username=email[:150], email=email, first_name=first[:150], last_name=last[:150]
+                    username=username, email=email, first_name=first[:150], last_name=last[:150]
                 )
                 user.role = Role.CUSTOMER
                 user.set_unusable_password()
