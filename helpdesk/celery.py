@@ -55,7 +55,6 @@ def _configure() -> None:
         task_default_queue="default",
         task_routes={
             "empathy.*": {"queue": "scoring"},
-            "tickets.tasks.notification_*": {"queue": "mail"},
             "surveys.*": {"queue": "surveys"},
         },
         beat_schedule=BEAT_SCHEDULE,

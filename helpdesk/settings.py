@@ -177,6 +177,10 @@ AXES_FAILURE_LIMIT = env_int("ATTUNE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies (load balancer, ingress) sit in front of gunicorn. Rate limits,
+# login lockouts and API throttles key on the client address derived from this.
+ATTUNE_TRUSTED_PROXIES = env_int("ATTUNE_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "helpdesk.http.client_ip"
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -278,6 +282,7 @@ REST_FRAMEWORK = {
         "user": env_str("ATTUNE_API_USER_RATE", "1200/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": ATTUNE_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attune API",

@@ -26,7 +26,13 @@ def outbox_sweep() -> int:
         handler = outbox.get_handler(handler_name)
         queue = handler.queue if handler else "default"
         outbox_deliver.apply_async((event_id, handler_name), queue=queue)
-    return len(owed)
+    # Mail stored while the broker was down waits in state "received": pick it up too.
+    stale = email_intake.email_pending_ids(
+        older_than=timedelta(seconds=settings.ATTUNE_OUTBOX_SWEEP_AGE_SECONDS)
+    )
+    for inbound_id in stale:
+        email_process.delay(inbound_id)
+    return len(owed) + len(stale)
 
 
 @shared_task

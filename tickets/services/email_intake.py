@@ -9,6 +9,7 @@ that cannot be parsed is kept with its error instead of being lost.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 import logging
 import ssl
 from urllib.parse import unquote, urlsplit
@@ -67,6 +68,16 @@ def _enqueue(inbound_id: int) -> None:
         email_process.delay(inbound_id)
     except Exception:
         logger.warning("Broker unavailable; inbound mail %s waits for the sweep", inbound_id)
+
+
+def email_pending_ids(*, older_than: timedelta, limit: int = 500) -> list[int]:
+    """Stored messages never processed (their task was lost): the outbox sweep re-enqueues."""
+    cutoff = timezone.now() - older_than
+    return list(
+        InboundEmail.objects.filter(state=InboundEmail.State.RECEIVED, received_at__lte=cutoff)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _finish(
