@@ -9,9 +9,9 @@ that cannot be parsed is kept with its error instead of being lost.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 import logging
 import ssl
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
