@@ -11,7 +11,7 @@ from django.db.models.functions import TruncWeek
 from accounts.models import User
 from empathy.analyzer import VERSION
 from empathy.models import DailyRollup, ReplyScore, Review
-from tickets.access import teams_managed_by
+from tickets.access import teams_managed_by, tickets_visible_to
 from tickets.models import Message, MessageKind
 
 COMPONENTS = ("listening", "validation", "reflection", "tone")
@@ -146,9 +146,12 @@ def lowest_scores(
     )
 
 
-def exemplary_replies(*, limit: int = 10) -> list[Review]:
+def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
+    """Replies marked exemplary, on tickets `viewer` may open: a reply body is ticket content."""
     return list(
-        Review.objects.filter(exemplary=True)
+        Review.objects.filter(
+            exemplary=True, score__ticket__in=tickets_visible_to(viewer).values("pk")
+        )
         .select_related("score__message", "score__agent", "reviewer")
         .order_by("-created_at")[:limit]
     )

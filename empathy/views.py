@@ -154,7 +154,7 @@ def my_empathy(request: AuthenticatedHttpRequest) -> HttpResponse:
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
             "summary": next(iter(agent_summaries(agents=me, start=start, end=end)), None),
             "feedback": feedback_for(request.user),
-            "exemplary": exemplary_replies(),
+            "exemplary": exemplary_replies(viewer=request.user),
             "ack_form": AcknowledgeForm(),
         },
     )

@@ -26,6 +26,7 @@ WARM = (
     "stops at 40% every time. Could you tell me which browser you use?"
 )
 COLD = "Read the manual."
+ANGRY = "This is the third time I write and it is still not fixed. Unacceptable, fix it NOW!!"
 
 
 def reply(ticket: Ticket, author, body: str = WARM, *, at: datetime | None = None) -> Message:
@@ -209,9 +210,8 @@ def test_it_keeps_daily_rollups_equal_to_a_direct_aggregate(
     queue.agents.add(second)
     team.members.add(second)
     calm = make_ticket()
-    hard = make_ticket(subject="Third time I write", body="This is unacceptable, fix it NOW!")
-    Ticket.objects.filter(pk=hard.pk).update(challenging=True)
-    hard.refresh_from_db()
+    hard = make_ticket(subject="Third time I write", body=ANGRY)
+    assert hard.challenging
     base = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     bodies = [WARM, COLD, "Thanks for your patience. We fixed the export.", "I'm sorry."]
     plan = [
