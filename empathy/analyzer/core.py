@@ -81,10 +81,10 @@ def analyze(reply: str, customer_message: str | None = None) -> AnalysisResult:
     sents = sentences(low)
     customer = content_stems(customer_message) if customer_message else None
 
-    hits = detectors.family_hits(low)
+    hits, cues = detectors.family_hits(low)
     validation_ev, tone_from_validation = detectors.detect_validation(low, hits["validation"])
-    listening_ev, reflection_from_listening = detectors.detect_listening(low, sents, customer)
-    reflection_ev = detectors.detect_reflection(low, sents, customer, hits["reflection"])
+    listening_ev, reflection_from_listening = detectors.detect_listening(low, sents, customer, cues)
+    reflection_ev = detectors.detect_reflection(low, sents, customer, hits["reflection"], cues)
     reflection_ev += reflection_from_listening
     reflection_ev = _cancel_with_validation(reflection_ev, validation_ev)
     tone_ev = detectors.detect_tone(text, low, hits["tone"]) + tone_from_validation

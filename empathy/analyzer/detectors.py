@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from empathy.analyzer import patterns as P
@@ -53,14 +54,42 @@ class Evidence:
     strength: float
 
 
-def family_hits(low: str) -> dict[str, list[Evidence]]:
-    """Every phrase-family match in ``low`` (the lower-cased reply), by component."""
+class Cues:
+    """Spans of the sentence-level cues in one reply, queried per character range."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self) -> None:
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, name: str, span: tuple[int, int]) -> None:
+        self._spans.setdefault(name, []).append(span)
+
+    def has(self, name: str, start: int, end: int) -> bool:
+        """Whether a ``name`` cue lies entirely inside ``[start, end)``."""
+        spans = self._spans.get(name)
+        if not spans:
+            return False
+        i = bisect_left(spans, (start, -1))
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] <= end:
+                return True
+            i += 1
+        return False
+
+
+def family_hits(low: str) -> tuple[dict[str, list[Evidence]], Cues]:
+    """Every phrase-family match in ``low`` (the lower-cased reply) by component, and the cues."""
     out: dict[str, list[Evidence]] = {"validation": [], "reflection": [], "tone": []}
-    for entry, (start, end) in T.ALL_FAMILIES.findall(low):
-        out[entry.component].append(
-            Evidence(start, end, entry.component, entry.label, entry.polarity, entry.strength)
+    cues = Cues()
+    for key, (start, end) in T.ALL_FAMILIES.findall(low):
+        if isinstance(key, str):
+            cues.add(key, (start, end))
+            continue
+        out[key.component].append(
+            Evidence(start, end, key.component, key.label, key.polarity, key.strength)
         )
-    return out
+    return out, cues
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -133,7 +162,11 @@ def detect_validation(text: str, hits: list[Evidence]) -> tuple[list[Evidence], 
 
 
 def detect_reflection(
-    text: str, sents: list[tuple[int, int]], customer: set[str] | None, hits: list[Evidence]
+    text: str,
+    sents: list[tuple[int, int]],
+    customer: set[str] | None,
+    hits: list[Evidence],
+    cues: Cues,
 ) -> list[Evidence]:
     """Stock reflection phrases, feeling inferences, shared experience, paraphrase.
 
@@ -152,24 +185,28 @@ def detect_reflection(
             continue
         if P.SELF_DISCLOSURE.search(sent) is None:
             continue
-        if P.SERVICE_ACTION.search(sent) is None and (
-            P.SIMILARITY.search(sent) or (customer and content_stems(sent) & customer)
+        if not cues.has("service_action", start, end) and (
+            cues.has("similarity", start, end) or (customer and content_stems(sent) & customer)
         ):
             # Own experience tied to the customer's (shared words or "too"/"same").
             out.append(Evidence(start, end, "reflection", "shared_experience", "+", 2))
     if not customer:
         return out
     for start, end in sents:
+        if not cues.has("you", start, end):
+            continue  # a paraphrase is addressed to the customer
+        if cues.has("procedural", start, end) or cues.has("advice", start, end):
+            continue  # advice reuses the customer's words without restating them
         sent = text[start:end]
-        if P.WH_START.match(sent) or P.PROCEDURAL.search(sent) or P.ADVICE.search(sent):
-            continue  # questions and advice reuse the customer's words without restating
+        if P.WH_START.match(sent):
+            continue  # so do questions
         stems = content_stems(sent)
         if len(stems) < 2:
             continue
         overlap = len(stems & customer)
         ratio = overlap / len(stems)
         # Reusing the customer's own content words, addressed to them: a paraphrase.
-        if overlap >= 2 and ratio >= 0.4 and P.YOU.search(sent):
+        if overlap >= 2 and ratio >= 0.4:
             out.append(
                 Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1)
             )
@@ -190,50 +227,60 @@ def _last_clause(sent: str) -> str:
     return parts[-1] if len(parts) > 1 else sent
 
 
-def _question_kind(q: str, customer: set[str] | None) -> str | None:
-    """Classify one question clause: open / closed / restating / None (not listening)."""
-    if P.SELF_QUESTION.match(q) or P.RHETORICAL.search(q) or P.CHECK_UNDERSTANDING.search(q):
+def _question_kind(
+    text: str, qs: int, qe: int, customer: set[str] | None, cues: Cues
+) -> str | None:
+    """Classify the question ``text[qs:qe]``: open / closed / generic / restating / None."""
+    q = text[qs:qe]
+    if P.SELF_QUESTION.match(q) or cues.has("rhetorical", qs, qe):
         return None
-    if P.PROCEDURAL.search(q):
+    if cues.has("check_understanding", qs, qe):
+        return None  # "Is that right?" checks a restatement (reflection)
+    if cues.has("procedural", qs, qe):
         return None  # troubleshooting steps phrased as questions are not exploration
-    if P.SUGGESTION_QUESTION.search(q):
+    if cues.has("suggestion_question", qs, qe):
         return None  # "Have you considered ...?": advice phrased as a question
-    if P.GREETING_QUESTION.match(q) or P.OFFER_TO_TALK.search(q):
+    if P.GREETING_QUESTION.match(q) or cues.has("offer_to_talk", qs, qe):
         return "generic"  # "How are you?", "Want to talk about it?": an opening, weak
-    if P.GENERIC_HELP_QUESTION.search(q):
+    if cues.has("generic_help", qs, qe):
         return "generic"
-    if P.TAG_QUESTION.search(q) and not P.WH_START.match(q):
+    wh_start = P.WH_START.match(q) is not None
+    if not wh_start and P.TAG_QUESTION.search(q, max(0, len(q) - 40)):
         return None
-    has_you = P.YOU.search(q) is not None
+    has_you = cues.has("you", qs, qe)
     n_words = len(TOKEN.findall(q))
-    if P.WH_START.match(q):
+    if wh_start:
         if has_you or n_words <= 5 or (customer and content_stems(q) & customer):
             return "open"
         return None
     if P.AUX_START.match(q):
-        if has_you or not P.FIRST_PERSON.search(q):
+        if has_you or not cues.has("first_person", qs, qe):
             return "closed"
         return None
     if P.DECLARATIVE_YOU_START.match(q):
         # "Your manager isn't answering you?" restates if it reuses their words.
         overlap = len(content_stems(q) & customer) if customer else 0
-        if overlap >= 2 or P.REFLECTIVE_VERB.search(q):
+        if overlap >= 2 or cues.has("reflective_verb", qs, qe):
             return "restating"
         return "closed"
-    if P.WH_ANY.search(q) and (has_you or n_words <= 5) and not P.FIRST_PERSON.search(q):
+    if (
+        cues.has("wh_any", qs, qe)
+        and (has_you or n_words <= 5)
+        and not cues.has("first_person", qs, qe)
+    ):
         return "open"
     return None
 
 
 def detect_listening(
-    text: str, sents: list[tuple[int, int]], customer: set[str] | None
+    text: str, sents: list[tuple[int, int]], customer: set[str] | None, cues: Cues
 ) -> tuple[list[Evidence], list[Evidence]]:
     """Return (listening evidence, reflection evidence from restating questions)."""
     out: list[Evidence] = []
     refl: list[Evidence] = []
     for start, end in sents:
         sent = text[start:end]
-        if P.OPEN_INVITE.search(sent) and not P.OFFER_TO_TALK.search(sent):
+        if cues.has("open_invite", start, end) and not cues.has("offer_to_talk", start, end):
             level = 2 if _specific(sent, customer) else 1
             out.append(Evidence(start, end, "listening", "open_invitation", "+", level))
             continue
@@ -242,9 +289,10 @@ def detect_listening(
                 level = 2 if _specific(sent, customer) else 1
                 out.append(Evidence(start, end, "listening", "open_question", "+", level))
             continue
-        kind = _question_kind(sent, customer)
+        kind = _question_kind(text, start, end, customer, cues)
         if kind is None and _CLAUSE_BREAK.search(sent):
-            kind = _question_kind(_last_clause(sent), customer)
+            clause_start = end - len(_last_clause(sent))
+            kind = _question_kind(text, clause_start, end, customer, cues)
         if kind is None:
             continue
         if kind == "restating":

@@ -49,6 +49,23 @@ def _matches_word_char(node_op: Any, av: Any) -> bool:
     return True
 
 
+def _small_class(op: Any, av: Any) -> str | None:
+    """The characters of a small all-word-character class like ``[123]``, else None."""
+    if op is not _C.IN:
+        return None
+    chars = []
+    for item_op, val in av:
+        if item_op is _C.LITERAL:
+            chars.append(chr(val))
+        elif item_op is _C.RANGE and val[1] - val[0] < 10:
+            chars.extend(chr(c) for c in range(val[0], val[1] + 1))
+        else:
+            return None
+    if len(chars) > 10 or not all(c in _WORD_CHARS for c in chars):
+        return None
+    return "".join(chars)
+
+
 def _walk(nodes: Sequence[Any], prefix: str) -> set[tuple[str, bool]]:
     """Possible (first word, is_prefix) pairs for the node sequence after ``prefix``."""
     for i, (op, av) in enumerate(nodes):
@@ -105,6 +122,12 @@ def _walk(nodes: Sequence[Any], prefix: str) -> set[tuple[str, bool]]:
             if len(out) > _MAX_STARTS:
                 raise _Wild
             return out
+        small = _small_class(op, av)
+        if small is not None:  # "[123]": enumerate the few letters it allows
+            out = set()
+            for ch in small:
+                out |= _walk(rest, prefix + ch)
+            return out
         # IN, ANY, CATEGORY, NOT_LITERAL, GROUPREF...: one unknown character.
         if prefix:
             if op in (_C.IN, _C.NOT_LITERAL, _C.ANY) and not _matches_word_char(op, av):
@@ -147,9 +170,11 @@ class Dispatcher:
                 continue
             for word, is_prefix in starts:
                 if is_prefix:
-                    self._prefix.setdefault(word[:1], []).append((word, idx))
+                    self._prefix.setdefault(word[:3], []).append((word, idx))
                 else:
                     by_word.setdefault(word, []).append(idx)
+        # Prefix keys are the first 1-3 letters; look up only the lengths in use.
+        self._prefix_lengths = tuple(sorted({len(k) for k in self._prefix}))
         # word -> (fused regex, ((group number, item index), ...))
         self._fused: dict[str, tuple[re.Pattern[str], tuple[tuple[int, int], ...]]] = {}
         for word, indices in by_word.items():
@@ -171,21 +196,25 @@ class Dispatcher:
         out: list[tuple[Any, tuple[int, int]]] = []
         last_end = [0] * len(self._items)
         fused_get, prefix_get, items = self._fused.get, self._prefix.get, self._items
+        prefix_lengths = self._prefix_lengths
         for tok in TOKEN_START.finditer(low):
             word = tok.group()
             pos = tok.start()
             fused = fused_get(word)
             if fused is not None:
                 m = fused[0].match(low, pos)
-                if m is not None:
+                # Every group sits in an optional look-ahead: lastindex is None when none matched.
+                if m is not None and m.lastindex is not None:
                     regs = m.regs
                     for group, idx in fused[1]:
                         span = regs[group]
                         if span[1] > pos and pos >= last_end[idx]:
                             last_end[idx] = span[1]
                             out.append((items[idx][0], span))
-            pref = prefix_get(word[0])
-            if pref:
+            for n in prefix_lengths:
+                pref = prefix_get(word[:n])
+                if not pref:
+                    continue
                 for p, idx in pref:
                     if pos >= last_end[idx] and word.startswith(p):
                         pm = items[idx][1].match(low, pos)

@@ -353,3 +353,22 @@ SUBORDINATE_BEFORE = re.compile(
 ADVICE = re.compile(
     r"\b(?:should|shouldn'?t|could\s+try|try\s+to|try\s+(?!to\b)\w+ing|maybe\s+you|need\s+to|have\s+to|has\s+to|must\s+(?!be|have\s+been|feel)|recommend|suggest|make\s+sure\s+you|don'?t\s+(?:let|give|be|forget))\b"
 )
+
+# Sentence-level cues found in the same token pass as the phrase families; the
+# detectors then ask "does this sentence contain a <cue>?" without re-scanning it.
+CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("open_invite", OPEN_INVITE),
+    ("offer_to_talk", OFFER_TO_TALK),
+    ("advice", ADVICE),
+    ("procedural", PROCEDURAL),
+    ("you", YOU),
+    ("suggestion_question", SUGGESTION_QUESTION),
+    ("rhetorical", RHETORICAL),
+    ("check_understanding", CHECK_UNDERSTANDING),
+    ("generic_help", GENERIC_HELP_QUESTION),
+    ("service_action", SERVICE_ACTION),
+    ("similarity", SIMILARITY),
+    ("first_person", FIRST_PERSON),
+    ("wh_any", WH_ANY),
+    ("reflective_verb", REFLECTIVE_VERB),
+)

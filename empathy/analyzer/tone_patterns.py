@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from empathy.analyzer.lexicon import JARGON
-from empathy.analyzer.patterns import FLAGS, REFLECTION, VALIDATION, Family, _family, dispatcher_for
+from empathy.analyzer.dispatch import Dispatcher
+from empathy.analyzer.patterns import CUES, FLAGS, REFLECTION, VALIDATION, Family, _family
 
 TONE_NEGATIVE = _family(
     [
@@ -87,5 +88,15 @@ __all__ = [
     "TONE_POSITIVE",
 ]
 
-# All phrase families in one dispatcher: one token pass per reply.
-ALL_FAMILIES = dispatcher_for(VALIDATION, REFLECTION, TONE_NEGATIVE, TONE_POSITIVE)
+# All phrase families and sentence cues in one dispatcher: one token pass per reply.
+# Family entries are keyed by their Entry, cues by their name (a str).
+ALL_FAMILIES = Dispatcher(
+    [
+        *(
+            (e, e.regex)
+            for f in (VALIDATION, REFLECTION, TONE_NEGATIVE, TONE_POSITIVE)
+            for e in f.entries
+        ),
+        *CUES,
+    ]
+)
