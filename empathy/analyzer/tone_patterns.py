@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from empathy.analyzer.lexicon import JARGON
 from empathy.analyzer.dispatch import Dispatcher
+from empathy.analyzer.lexicon import JARGON
 from empathy.analyzer.patterns import CUES, FLAGS, REFLECTION, VALIDATION, Family, _family
 
 TONE_NEGATIVE = _family(
