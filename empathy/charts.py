@@ -57,6 +57,7 @@ def scatter(
     for i, (x, y) in enumerate(points):
         jitter = ((i * 7919) % 11 - 5) * 1.2
         cx = left + inner_w * max(0.0, min(x, x_max)) / x_max
-        cy = pad + inner_h * (1 - (y - y_min) / (y_max - y_min)) + jitter
+        clamped = max(y_min, min(y, y_max))  # like x: a dot never leaves the chart
+        cy = pad + inner_h * (1 - (clamped - y_min) / (y_max - y_min)) + jitter
         dots.append((round(cx, 1), round(cy, 1), f"empathy {x:g}, rating {y}"))
     return Scatter(width=width, height=height, dots=tuple(dots))
