@@ -200,8 +200,12 @@ class Dispatcher:
         for tok in TOKEN_START.finditer(low):
             word = tok.group()
             pos = tok.start()
-            fused = fused_get(word)
-            if fused is not None:
+            keys = (word, word[: word.index("'")]) if "'" in word else (word,)
+            # "i'll" also starts with the word "i" ("\bi\b" matches there).
+            for key in keys:
+                fused = fused_get(key)
+                if fused is None:
+                    continue
                 m = fused[0].match(low, pos)
                 # Every group sits in an optional look-ahead: lastindex is None when none matched.
                 if m is not None and m.lastindex is not None:
