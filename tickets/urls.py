@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import files, inbound, portal, public, workspace
+from tickets.views import files, inbound, portal, public, search, workspace
 
 public_patterns = (
     [
@@ -23,6 +23,7 @@ portal_patterns = (
 workspace_patterns = (
     [
         path("", workspace.queue, name="queue"),
+        path("search/", search.search, name="search"),
         path("<int:ticket_id>/", workspace.ticket_detail, name="detail"),
         path("<int:ticket_id>/reply/", workspace.ticket_reply_post, name="reply"),
         path("<int:ticket_id>/status/", workspace.ticket_status_post, name="status"),
