@@ -1,0 +1,223 @@
+"""The browser tier: Chromium (Debian's, never a downloaded build) through Playwright.
+
+Each journey runs against pytest-django's `live_server` (the app in a thread of this
+process, on 127.0.0.1, against the test database). Outbox events are delivered in
+this process by `deliver_outbox()`, not by a Celery worker, so mail lands in
+`django.core.mail.outbox` where the test reads it; the integration tier covers the
+real worker.
+
+`journey` gives each test a `Journey`: pages that record console errors and page
+errors (a JS error or a CSP violation fails the test), named steps, screenshots, and
+an axe-core check that fails on "serious" or "critical" violations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
+# run in a thread with a running loop unless told it is safe. In tests it is: the loop
+# only drives the browser, and every ORM call here is ordinary synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+AXE_SUMMARY = ROOT / "tests" / "artifacts" / "axe-summary.json"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+# page name -> violation counts by impact, for the terminal summary and the JSON file.
+AXE_RESULTS: dict[str, dict[str, int]] = {}
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but the browser tier cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        _unavailable(f"{AXE_JS} is missing (run `npm ci`)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not AXE_RESULTS:
+        return
+    terminalreporter.section("axe-core (violations by impact, per page)")
+    for name, counts in sorted(AXE_RESULTS.items()):
+        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "none"
+        terminalreporter.write_line(f"{name:<28} {shown}")
+    AXE_SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+    AXE_SUMMARY.write_text(json.dumps(AXE_RESULTS, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def _format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            target = " ".join(str(t) for t in node.get("target", []))
+            lines.append(f"    at {target}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(f"      {node.get('html', '')[:160]}")
+    return "\n".join(lines)
+
+
+class Journey:
+    """One test's browser state: its pages, the step it is on, and what went wrong."""
+
+    def __init__(self, browser: Browser, base_url: str, test_name: str, axe_js: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.test_name = test_name
+        self.axe_js = axe_js
+        self.contexts: list[BrowserContext] = []
+        self.page: Page | None = None
+        self.current_step = "(setup)"
+        self.console_errors: list[str] = []
+        self._reported = 0
+
+    # -- pages ---------------------------------------------------------------------------
+    def new_page(self) -> Page:
+        """A page in a fresh browser context (its own cookies): one per person."""
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        self.page = page
+        return page
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # CSP violations are reported as console errors ("Refused to ...").
+        if message.type == "error":
+            location = message.location.get("url", "")
+            self.console_errors.append(f"console.error: {message.text} ({location})")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+    # -- steps ---------------------------------------------------------------------------
+    def step(self, text: str) -> None:
+        """Name what happens next; fail early if the browser logged an error meanwhile."""
+        self.assert_no_console_errors()
+        self.current_step = text
+        print(f"[{self.test_name}] step: {text}")
+
+    def assert_no_console_errors(self) -> None:
+        new = self.console_errors[self._reported :]
+        if new:
+            self._reported = len(self.console_errors)
+            raise AssertionError(
+                f"the page logged errors during step {self.current_step!r}:\n" + "\n".join(new)
+            )
+
+    def shot(self, name: str, page: Page | None = None) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        (page or self.page).screenshot(path=str(path), full_page=True)  # type: ignore[union-attr]
+        return path
+
+    # -- accessibility -------------------------------------------------------------------
+    def axe(self, name: str, page: Page | None = None) -> list[dict[str, Any]]:
+        """Run axe-core on the page as it is; fail on serious or critical violations."""
+        page = page or self.page
+        assert page is not None
+        # page.evaluate runs through the DevTools protocol, outside the page's CSP.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(self.axe_js)
+        violations: list[dict[str, Any]] = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        )
+        counts = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
+        for v in violations:
+            counts[v.get("impact") or "minor"] = counts.get(v.get("impact") or "minor", 0) + 1
+        AXE_RESULTS[name] = counts
+        if violations:
+            print(f"axe on {name}:\n{_format_violations(violations)}")
+        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+        assert not blocking, (
+            f"axe-core found {len(blocking)} serious/critical violation(s) on {name}:\n"
+            + _format_violations(blocking)
+        )
+        return violations
+
+
+@pytest.fixture
+def journey(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    axe_source: str,
+    live_server: Any,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Journey]:
+    from django.core import mail
+    from django.core.cache import cache
+
+    # Links in mail must point at the live server.
+    settings.SITE_URL = live_server.url
+    # The public form's rate limit and other counters live in the cache: start clean.
+    cache.clear()
+    mail.outbox = []
+    # Events stay pending until the test delivers them with deliver_outbox(): nothing
+    # goes to the broker, so a worker started by another tier never takes them.
+    monkeypatch.setattr("tickets.outbox.enqueue_event", lambda event_id, kind: None)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    j = Journey(browser, live_server.url, name, axe_source)
+    yield j
+    call = getattr(request.node, "rep_call", None)
+    failed = call is not None and call.failed
+    try:
+        if failed:
+            print(f"\nFAILED at step: {j.current_step}")
+            if j.page is not None and not j.page.is_closed():
+                path = j.shot(f"FAILED-{name}")
+                print(f"screenshot: {path}")
+            if j.console_errors:
+                print("browser console errors:\n" + "\n".join(j.console_errors))
+        elif call is not None and call.passed:
+            j.assert_no_console_errors()
+    finally:
+        j.close()
