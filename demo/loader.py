@@ -23,6 +23,7 @@ from tickets.models import (
     AgentProfile,
     Channel,
     Customer,
+    Macro,
     Message,
     Organisation,
     Queue,
@@ -120,6 +121,10 @@ def _people() -> tuple[dict[str, User], list[tuple[str, Customer]]]:
             queues[slug].agents.add(user)
         AgentProfile.objects.create(user=user)
         staff[person.username] = user
+    for m in demo.MACROS:
+        Macro.objects.create(
+            name=m.name, body=m.body, queue=queues.get(m.queue) if m.queue else None
+        )
     orgs = {
         o.key: Organisation.objects.create(name=o.name, domain=o.domain, tier=o.tier)
         for o in demo.ORGANISATIONS

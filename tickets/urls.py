@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import files, inbound, portal, public, search, workspace
+from tickets.views import files, inbound, macros, portal, public, search, workspace
 
 public_patterns = (
     [
@@ -24,6 +24,9 @@ workspace_patterns = (
     [
         path("", workspace.queue, name="queue"),
         path("search/", search.search, name="search"),
+        path("macros/", macros.macro_list, name="macros"),
+        path("macros/<int:macro_id>/", macros.macro_edit, name="macro-edit"),
+        path("macros/<int:macro_id>/delete/", macros.macro_remove, name="macro-delete"),
         path("<int:ticket_id>/", workspace.ticket_detail, name="detail"),
         path("<int:ticket_id>/reply/", workspace.ticket_reply_post, name="reply"),
         path("<int:ticket_id>/status/", workspace.ticket_status_post, name="status"),

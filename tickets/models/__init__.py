@@ -9,6 +9,7 @@ from tickets.models.choices import (
     Tier,
 )
 from tickets.models.event import EventDelivery, InboundEmail, TicketEvent
+from tickets.models.macro import Macro
 from tickets.models.message import Attachment, Message
 from tickets.models.organisation import Customer, Organisation
 from tickets.models.queue import AgentProfile, Queue, SlaPolicy, Tag
@@ -24,6 +25,7 @@ __all__ = [
     "EventDelivery",
     "EventKind",
     "InboundEmail",
+    "Macro",
     "Message",
     "MessageKind",
     "Organisation",
