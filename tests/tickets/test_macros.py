@@ -24,7 +24,7 @@ def test_it_never_evaluates_macro_text_as_a_template(ticket, agent) -> None:
 
 
 def test_it_refuses_unknown_placeholders_and_empty_macros(agent) -> None:
-    with pytest.raises(TicketError, match="Unknown placeholder ticket.secret"):
+    with pytest.raises(TicketError, match=r"Unknown placeholder ticket\.secret"):
         macro_save(user=agent, name="Bad", body="{{ ticket.secret }}", queue=None)
     with pytest.raises(TicketError, match="needs a name"):
         macro_save(user=agent, name=" ", body="text", queue=None)
