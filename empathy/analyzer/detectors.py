@@ -213,8 +213,11 @@ def detect_reflection(
     return out
 
 
-def _specific(sent: str, customer: set[str] | None) -> bool:
+def _specific(sent: str, customer: set[str] | None, about_you: bool = False) -> bool:
+    """A question about the customer ("How long have you been on it?") or with real content."""
     stems = {s for s in content_stems(sent) if s not in _GENERIC_Q_WORDS}
+    if about_you and stems:
+        return True
     return len(stems) >= 2 or bool(customer and stems & customer)
 
 
@@ -298,7 +301,7 @@ def detect_listening(
         if kind == "restating":
             refl.append(Evidence(start, end, "reflection", "restating_question", "+", 1))
             continue
-        level = 2 if _specific(sent, customer) else 1
+        level = 2 if _specific(sent, customer, cues.has("you", start, end)) else 1
         if kind == "generic" or (kind == "open" and len(TOKEN.findall(sent)) <= 2):
             level = 1
         out.append(Evidence(start, end, "listening", f"{kind}_question", "+", level))
