@@ -27,6 +27,7 @@ __all__ = [
     "lenient_b64decode",
     "safe_filename",
     "sanitize_html",
+    "sanitized_html_to_text",
     "strip_quoted_reply",
     "unsurrogate",
     "valid_address",
@@ -75,10 +76,55 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Linear tokenizer: comments (unclosed ones run to the end, as in browsers)
+# and tags; "[^<>]*" stops at the next bracket so no token is rescanned.
+_TOKEN_RE = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>?", re.DOTALL)
+# Elements that never nest in practice (their end tag is optional and a new
+# one closes the previous) or are void, so they do not deepen the tree.
+_FLAT_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "colgroup", "dd", "dt", "embed", "hr", "img", "input",
+        "li", "link", "meta", "option", "optgroup", "p", "param", "rp", "rt", "source",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "track", "wbr",
+    }
+)  # fmt: skip
+MAX_HTML_DEPTH = 100
+
+
+def _limit_nesting(html: str) -> str:
+    """Drop tags nested deeper than :data:`MAX_HTML_DEPTH`, keeping their text.
+
+    ``nh3``/html5ever take time quadratic in nesting depth (50,000 nested
+    ``<div>`` take ~20 s) and deeper trees overflow the Rust stack and abort
+    the process, so hostile depth must never reach them.
+    """
+    depth = 0
+    dropped = 0
+
+    def visit(match: re.Match[str]) -> str:
+        nonlocal depth, dropped
+        name = (match.group(2) or "").lower()
+        if not name or name in _FLAT_TAGS or match.group(3).rstrip().endswith("/"):
+            return match.group(0)
+        if match.group(1):  # end tag
+            if dropped:
+                dropped -= 1
+                return ""
+            depth = max(depth - 1, 0)
+            return match.group(0)
+        if depth >= MAX_HTML_DEPTH:
+            dropped += 1
+            return ""
+        depth += 1
+        return match.group(0)
+
+    return _TOKEN_RE.sub(visit, html)
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` reduced to a strict, inert allowlist of tags and attributes."""
     return nh3.clean(
-        html[:MAX_HTML_INPUT_CHARS],
+        _limit_nesting(html[:MAX_HTML_INPUT_CHARS].replace("\x00", "")),
         tags=set(_ALLOWED_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in _ALLOWED_ATTRIBUTES.items()},
@@ -124,7 +170,9 @@ def clean_line(value: str, limit: int) -> str:
     control, surrogate and format characters (categories Cc, Cs, Cf) are
     dropped, except ZWNJ/ZWJ.
     """
-    value = unicodedata.normalize("NFC", unsurrogate(value))
+    # Bounded work for hostile multi-megabyte values; whitespace runs are the
+    # only thing that can shrink, so a generous multiple of the limit is plenty.
+    value = unicodedata.normalize("NFC", unsurrogate(value[: limit * 8 + 1024]))
     value = "".join(
         " " if ch in "\r\n\t" else ch
         for ch in value
@@ -269,8 +317,9 @@ class _TextConverter(HTMLParser):
         if self._pending and self._out:
             # Blank lines take the shallower quote level, so the gap between
             # a paragraph and a following quote is not itself quoted.
-            blank = "\n" + "> " * min(self._pending_depth, self._quote_depth)
-            self._out.append(blank * (self._pending - 1) + "\n" + "> " * self._quote_depth)
+            depth = min(self._quote_depth, 10)  # deeper quoting adds only bytes
+            blank = "\n" + "> " * min(self._pending_depth, depth)
+            self._out.append(blank * (self._pending - 1) + "\n" + "> " * depth)
         self._pending = 0
         self._out.append(text)
 
@@ -313,7 +362,7 @@ class _TextConverter(HTMLParser):
         elif tag == "li":
             self._newline()
             counter = self._lists[-1] if self._lists else [None]
-            indent = "  " * max(len(self._lists) - 1, 0)
+            indent = "  " * min(max(len(self._lists) - 1, 0), 10)
             if counter[0] is None:
                 self._emit(f"{indent}- ")
             else:
@@ -381,10 +430,21 @@ def html_to_text(html: str) -> str:
     break, list items ``- item`` / ``1. item``, links ``text (url)`` (only for
     http(s)/mailto URLs) and blockquotes ``> `` quoted lines. Scripts, styles
     and the document head are dropped. Input beyond
-    :data:`MAX_HTML_INPUT_CHARS` is ignored.
+    :data:`MAX_HTML_INPUT_CHARS` is ignored, and so are tags nested deeper
+    than :data:`MAX_HTML_DEPTH` (their text is kept).
+    """
+    return sanitized_html_to_text(sanitize_html(html))
+
+
+def sanitized_html_to_text(sanitized: str) -> str:
+    """:func:`html_to_text` for output of :func:`sanitize_html` (skips re-sanitising).
+
+    html.parser only ever sees nh3's well-formed output, never raw markup: it
+    is quadratic on hostile input such as 200,000 unclosed ``<b`` (minutes).
+    nh3's expansion of misnested markup is capped again for the same reason.
     """
     converter = _TextConverter()
-    converter.feed(html[:MAX_HTML_INPUT_CHARS].replace("\x00", ""))
+    converter.feed(sanitized[:MAX_HTML_INPUT_CHARS])
     converter.close()
     return converter.text()
 

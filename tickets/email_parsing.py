@@ -40,20 +40,16 @@ from tickets.email_html import (
     lenient_b64decode,
     safe_filename,
     sanitize_html,
+    sanitized_html_to_text,
     strip_quoted_reply,
     unsurrogate,
     valid_address,
 )
 
 __all__ = [
-    "EmailParseError",
-    "ParsedAttachment",
-    "ParsedEmail",
-    "RejectedAttachment",
-    "html_to_text",
-    "parse_email",
-    "strip_quoted_reply",
-]
+    "EmailParseError", "ParsedAttachment", "ParsedEmail", "RejectedAttachment",
+    "html_to_text", "parse_email", "strip_quoted_reply",
+]  # fmt: skip
 
 MAX_TEXT_CHARS = 200_000
 MAX_SUBJECT_CHARS = 255
@@ -64,6 +60,7 @@ MAX_RECIPIENTS = 100
 MAX_REFERENCES = 50
 MAX_MIME_DEPTH = 20
 MAX_WARNINGS = 50
+MAX_HEADER_CHARS = 8192
 SYNTHETIC_ID_DOMAIN = "attune.invalid"  # RFC 2606: .invalid can never resolve
 
 
@@ -123,9 +120,15 @@ class _LenientHeaderRegistry(HeaderRegistry):
 
     A few malformed structured values (e.g. an RFC 2231 parameter whose charset
     contains NUL) make the stdlib raise while *parsing*, losing the message.
+    Oversized values are cut to :data:`MAX_HEADER_CHARS` first.
     """
 
     def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > MAX_HEADER_CHARS:
+            # The stdlib header parser is super-linear (64 KB of To: takes
+            # seconds); cut between list items so no address is half-kept.
+            cut = value.rfind(",", 0, MAX_HEADER_CHARS)
+            value = value[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
         try:
             return super().__call__(name, value)
         except Exception:
@@ -526,7 +529,11 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10 * 1024 * 1024) -> 
 
 
 def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEmail:
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"header {clean_line(key, 40)} truncated to {MAX_HEADER_CHARS} characters"
+        for key, value in msg.raw_items()
+        if len(value) > MAX_HEADER_CHARS
+    ]
     senders = _addresses(msg, "From") or _addresses(msg, "Sender")
     if not senders:
         if _header(msg, "From") is None:
@@ -555,15 +562,15 @@ def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEm
     html_source = "\n".join(htmls)
     if len(html_source) > MAX_HTML_INPUT_CHARS:
         warnings.append(f"html truncated to {MAX_HTML_INPUT_CHARS} characters")
+    html = sanitize_html(clean_body(html_source)).strip() if html_source.strip() else None
     text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
-    if not text and html_source.strip():
-        text = html_to_text(html_source)
+    if not text and html:
+        text = sanitized_html_to_text(html)
         warnings.append("html-only message converted")
     text = clean_body(text).strip("\n")
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
         warnings.append(f"text truncated to {MAX_TEXT_CHARS} characters")
-    html = sanitize_html(clean_body(html_source)).strip() if html_source.strip() else None
 
     refs, tokens = _ticket_refs(msg, subject)
     reason = _auto_reason(msg, from_addr.lower())
