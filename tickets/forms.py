@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from tickets.models import Priority, Status
+from tickets.models import Channel, Priority, Queue, Status, Tier
 from tickets.services.attachments import MAX_ATTACHMENTS, AttachmentInput
 from tickets.services.text import MAX_BODY_CHARS
 
@@ -79,3 +79,76 @@ class PriorityForm(forms.Form):
 class AssignForm(forms.Form):
     assignee = forms.IntegerField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; an unknown value is ignored rather than an error page."""
+
+    VIEW_CHOICES = (
+        ("mine", "Mine"),
+        ("unassigned", "Unassigned"),
+        ("team", "My team"),
+        ("breaching", "Breaching soon"),
+        ("all", "All"),
+    )
+
+    view = forms.ChoiceField(choices=VIEW_CHOICES, required=False)
+    status = forms.ChoiceField(choices=[("", "Open (all)"), *Status.choices], required=False)
+    priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
+    queue = forms.ChoiceField(choices=[("", "Any queue")], required=False)
+    tag = forms.CharField(required=False, max_length=50)
+    assignee = forms.TypedChoiceField(
+        choices=[("", "Anyone")], coerce=int, empty_value=None, required=False
+    )
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    tier = forms.ChoiceField(choices=[("", "Any tier"), *Tier.choices], required=False)
+
+    def __init__(
+        self,
+        data: object,
+        *,
+        queues: list[Queue],
+        agents: list[tuple[int, str]],
+    ) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.fields["queue"].choices = [("", "Any queue")] + [(q.slug, q.name) for q in queues]  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [("", "Anyone"), *agents]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, object]:
+        """The valid filters as keyword arguments of selectors.queue_tickets."""
+        self.is_valid()
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        return {
+            "view": data.get("view") or "mine",
+            "status": data.get("status") or "",
+            "priority": data.get("priority") or "",
+            "queue_slug": data.get("queue") or "",
+            "tag": (data.get("tag") or "").strip().lower(),
+            "assignee_id": data.get("assignee"),
+            "channel": data.get("channel") or "",
+            "tier": data.get("tier") or "",
+        }
+
+
+class BulkActionForm(forms.Form):
+    ACTIONS = (
+        ("assign_me", "Assign to me"),
+        ("assign", "Assign to…"),
+        ("unassign", "Unassign"),
+        ("status", "Set status…"),
+        ("tag", "Add tag…"),
+    )
+
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.IntegerField(required=False)
+    status = forms.ChoiceField(choices=[("", "—"), *Status.choices], required=False)
+    tag = forms.CharField(required=False, max_length=50)
+
+    def __init__(self, data: object) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        # Any integers are accepted here; access is checked per ticket by the view.
+        raw = data.getlist("tickets") if hasattr(data, "getlist") else []
+        self.fields["tickets"].choices = [(v, v) for v in raw[:200]]  # type: ignore[attr-defined]

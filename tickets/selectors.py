@@ -38,12 +38,36 @@ class Cursor:
 
 
 def queue_tickets(
-    *, user: User, view: str = "mine", status: str = "", queue_slug: str = ""
+    *,
+    user: User,
+    view: str = "mine",
+    status: str = "",
+    queue_slug: str = "",
+    priority: str = "",
+    tag: str = "",
+    assignee_id: int | None = None,
+    channel: str = "",
+    tier: str = "",
 ) -> QuerySet[Ticket]:
     tickets = tickets_visible_to(user).filter(merged_into__isnull=True)
     tickets = tickets.filter(status=status) if status else tickets.filter(status__in=OPEN_STATUSES)
     if queue_slug:
         tickets = tickets.filter(queue__slug=queue_slug)
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if tag:
+        # A subquery, not a join, so a ticket never appears twice in the queue.
+        tickets = tickets.filter(
+            pk__in=Ticket.tags.through.objects.filter(tag__name=tag).values("ticket_id")
+        )
+    if assignee_id is not None:
+        tickets = tickets.filter(assignee_id=assignee_id)
+    if channel:
+        tickets = tickets.filter(channel=channel)
+    if tier:
+        tickets = tickets.filter(
+            Q(requester__tier=tier) | Q(requester__tier="", requester__organisation__tier=tier)
+        )
     if view == "mine":
         tickets = tickets.filter(assignee=user)
     elif view == "unassigned":

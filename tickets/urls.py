@@ -1,6 +1,16 @@
 from django.urls import path
 
-from tickets.views import files, inbound, macros, portal, public, search, workspace
+from tickets.views import (
+    bulk,
+    files,
+    inbound,
+    macros,
+    portal,
+    presence,
+    public,
+    search,
+    workspace,
+)
 
 public_patterns = (
     [
@@ -24,6 +34,7 @@ workspace_patterns = (
     [
         path("", workspace.queue, name="queue"),
         path("search/", search.search, name="search"),
+        path("bulk/", bulk.bulk, name="bulk"),
         path("macros/", macros.macro_list, name="macros"),
         path("macros/<int:macro_id>/", macros.macro_edit, name="macro-edit"),
         path("macros/<int:macro_id>/delete/", macros.macro_remove, name="macro-delete"),
@@ -32,6 +43,7 @@ workspace_patterns = (
         path("<int:ticket_id>/status/", workspace.ticket_status_post, name="status"),
         path("<int:ticket_id>/priority/", workspace.ticket_priority_post, name="priority"),
         path("<int:ticket_id>/take/", workspace.ticket_take_post, name="take"),
+        path("<int:ticket_id>/presence/", presence.presence, name="presence"),
     ],
     "workspace",
 )

@@ -15,12 +15,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from helpdesk.http import AuthenticatedHttpRequest
-from tickets.access import is_staff_user, ticket_get_for_user
+from tickets.access import is_staff_user, queues_visible_to, ticket_get_for_user
 from tickets.errors import StaleTicketError, TicketError
 from tickets.extensions import reply_panels
-from tickets.forms import AgentReplyForm, PriorityForm, StatusForm, to_attachment_inputs
+from tickets.forms import (
+    AgentReplyForm,
+    BulkActionForm,
+    PriorityForm,
+    QueueFilterForm,
+    StatusForm,
+    to_attachment_inputs,
+)
 from tickets.models import Status, Ticket
-from tickets.selectors import QUEUE_VIEWS, Cursor, queue_page, queue_tickets
+from tickets.selectors import Cursor, queue_page, queue_tickets
 from tickets.services import (
     ticket_change_status,
     ticket_note_add,
@@ -45,23 +52,31 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 @require_GET
 @staff_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    view = request.GET.get("view", "mine")
-    if view not in QUEUE_VIEWS:
-        view = "mine"
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
+    queues = list(queues_visible_to(request.user).order_by("name"))
+    agents = [
+        (u.pk, u.display_name)
+        for u in User.objects.filter(queues__in=queues, is_active=True)
+        .distinct()
+        .order_by("first_name", "pk")
+    ]
+    form = QueueFilterForm(request.GET, queues=queues, agents=agents)
+    filters = form.filters()
     tickets, next_cursor = queue_page(
-        queue_tickets(user=request.user, view=view, status=status),
+        queue_tickets(user=request.user, **filters),  # type: ignore[arg-type]
         after=Cursor.decode(request.GET.get("after")),
     )
+    params = request.GET.copy()
+    params.pop("after", None)
     context = {
         "tickets": tickets,
-        "view": view,
-        "views": QUEUE_VIEWS,
-        "status": status,
+        "form": form,
+        "view": filters["view"],
+        "views": QueueFilterForm.VIEW_CHOICES,
+        "agents": agents,
         "statuses": Status.choices,
+        "filter_query": params.urlencode(),
         "next_cursor": next_cursor.encode() if next_cursor else None,
+        "bulk_actions": BulkActionForm.ACTIONS,
     }
     if request.htmx:
         return render(request, "tickets/workspace/queue.html#ticket-rows", context)
@@ -80,9 +95,18 @@ def _detail_context(
         .exclude(pk=ticket.pk)
         .order_by("-created_at")[:5]
     )
+    messages_list = list(conversation)
+    # The next ticket to work on: the one right after this in the all-queues order.
+    following, _ = queue_page(
+        queue_tickets(user=user, view="all"),
+        after=Cursor(ticket.priority_score, ticket.created_at, ticket.pk),
+        size=1,
+    )
     return {
         "ticket": ticket,
-        "conversation": conversation,
+        "conversation": messages_list,
+        "last_message_id": max((m.pk for m in messages_list), default=0),
+        "next_ticket": following[0] if following else None,
         "events": events,
         "other_tickets": other_tickets,
         "tags": ticket.tags.all(),
