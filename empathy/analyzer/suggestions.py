@@ -170,12 +170,19 @@ def restate(customer_message: str | None, max_words: int = 14) -> str:
     """The customer's first substantive sentence, turned into second person."""
     if not customer_message:
         return "the problem is still happening"
+    issue_word = key_phrase(customer_message).split()[-1]
     for sent in re.split(r"(?<=[.!?])\s+|\n", customer_message[:2000]):
         words = sent.split()
         if len(words) < 3 or sent.rstrip().endswith("?"):
             continue  # a question of theirs does not restate their problem
         if not re.search(r"\b(?:my|i|i'm|i've|our|we|it|the)\b", sent, re.I):
             continue
+        # "I'm losing my mind, the dashboard won't load": restate the clause with the issue.
+        clauses = [c for c in re.split(r"[,;:]\s+|\s+-+\s+", sent) if len(c.split()) >= 3]
+        for clause in clauses:
+            if issue_word in clause.lower():
+                words = clause.split()
+                break
         out = []
         for w in words[:max_words]:
             core = w.strip(".,!?;:\"'()").lower()

@@ -173,3 +173,62 @@ def test_it_rejects_non_string_input() -> None:
         analyze(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         analyze("hi", 42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You're not a burden for asking, this is what we're here for.",
+        "It's completely normal to feel that way after a week like this.",
+        "Don't worry, we'll get this sorted together.",
+        "I know the feeling, printers have a mind of their own.",
+    ],
+)
+def test_it_counts_reassurance_and_normalising_as_weak_validation(reply: str) -> None:
+    assert analyze(reply).validation.level >= 1
+
+
+def test_it_takes_reflection_back_along_with_a_cancelled_acknowledgement() -> None:
+    result = analyze(
+        "I understand your frustration, however that is our policy.", "I want a refund now!!"
+    )
+    assert result.validation.level == 0
+    assert result.reflection.level == 0
+
+
+def test_it_credits_own_experience_only_when_tied_to_the_customer() -> None:
+    customer = "My router keeps dropping the connection every hour."
+    shared = analyze("I had the same problem with my router last year.", customer)
+    assert shared.reflection.level == 2
+    assert any(s.label == "shared_experience" for s in shared.spans)
+    unrelated = analyze("I was at the office all day yesterday.", customer)
+    assert unrelated.reflection.level == 0
+
+
+def test_it_does_not_mistake_agent_actions_for_shared_experience() -> None:
+    customer = "I was charged twice for my subscription and I'm annoyed."
+    result = analyze("I've refunded the second charge on your subscription too.", customer)
+    assert result.reflection.level == 0
+    ownership = next(s for s in result.spans if s.label == "ownership")
+    assert ownership.text == "I've refunded"
+
+
+def test_it_ignores_feelings_named_in_a_condition() -> None:
+    assert (
+        analyze("If you're frustrated with the app, press the help button.").reflection.level == 0
+    )
+    assert analyze("You must be so frustrated by now.").reflection.level == 2
+
+
+def test_it_grades_generic_openers_below_questions_about_the_customer() -> None:
+    assert analyze("Hi, how are you today?").listening.level == 1
+    assert analyze("How long have you had the problem with the scanner?").listening.level == 2
+    assert analyze("Is that right?").listening.level == 0
+
+
+def test_it_picks_the_issue_not_an_idiom_for_suggestions() -> None:
+    customer = "I'm losing my mind, the dashboard won't load since this morning!!"
+    result = analyze("Try again later.", customer)
+    assert result.suggestions
+    assert all("mind" not in s.example for s in result.suggestions)
+    assert any("dashboard" in s.example for s in result.suggestions)
