@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from accounts.models import User
 from empathy.analyzer import VERSION
-from empathy.models import DailyRollup, ReplyScore, Review
+from empathy.calibration import Agreement, cohen_kappa
+from empathy.models import DailyRollup, ReplyScore, Reflection, Review
 from tickets.access import teams_managed_by, tickets_visible_to
-from tickets.models import Message, MessageKind
+from tickets.models import Message, MessageKind, Ticket
 
 COMPONENTS = ("listening", "validation", "reflection", "tone")
 
@@ -148,9 +150,18 @@ def lowest_scores(
 
 def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
     """Replies marked exemplary, on tickets `viewer` may open: a reply body is ticket content."""
+    # Several managers may mark the same reply: list it once, with the latest mark.
+    later_mark = Review.objects.filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        score=OuterRef("score"),
+        exemplary=True,
+    )
     return list(
         Review.objects.filter(
-            exemplary=True, score__ticket__in=tickets_visible_to(viewer).values("pk")
+            ~Exists(later_mark),
+            exemplary=True,
+            score__ticket__in=tickets_visible_to(viewer).values("pk"),
         )
         .select_related("score__message", "score__agent", "reviewer")
         .order_by("-created_at")[:limit]
@@ -163,4 +174,69 @@ def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
         .exclude(feedback="")
         .select_related("score__message", "score__ticket", "reviewer")
         .order_by("-created_at")[:limit]
+    )
+
+
+def random_sample(*, agents: QuerySet[User], end: date, size: int = 5) -> list[ReplyScore]:
+    """A random handful from the last week: reviews should not only ever see the worst."""
+    start = end - timedelta(days=7)
+    return list(
+        scores_with_context(
+            ReplyScore.objects.filter(
+                agent__in=agents,
+                version=VERSION,
+                replied_at__date__gt=start,
+                replied_at__date__lte=end,
+            ).order_by("?")
+        )[:size]
+    )
+
+
+def low_csat_scores(
+    *, agents: QuerySet[User], start: date, end: date, limit: int = 10
+) -> list[ReplyScore]:
+    """Replies on tickets whose customer rated 1-2 for reasons that concern the agent."""
+    return list(
+        scores_with_context(
+            ReplyScore.objects.filter(
+                agent__in=agents,
+                version=VERSION,
+                replied_at__date__gte=start,
+                replied_at__date__lte=end,
+                ticket__surveys__rating__lte=2,
+            )
+            .exclude(ticket__surveys__reason__in=("product", "policy"))
+            .distinct()
+            .order_by("overall", "-replied_at")
+        )[:limit]
+    )
+
+
+def calibration(*, agents: QuerySet[User]) -> dict[str, Agreement]:
+    """Cohen's kappa per component between managers' levels and the analyzer's."""
+    rows = list(
+        Review.objects.filter(score__agent__in=agents, score__version=VERSION).values_list(
+            *COMPONENTS, *(f"score__{c}" for c in COMPONENTS)
+        )[:5000]
+    )
+    result = {}
+    for i, name in enumerate(COMPONENTS):
+        pairs = [(row[i], row[i + 4]) for row in rows if row[i] is not None]
+        result[name] = cohen_kappa(pairs)
+    return result
+
+
+def reflection_prompts(agent: User, *, days: int = 14, limit: int = 5) -> list[Ticket]:
+    """Challenging tickets this agent answered, resolved lately, not yet reflected on."""
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        Ticket.objects.filter(
+            challenging=True,
+            resolved_at__gte=since,
+            messages__author=agent,
+            messages__kind=MessageKind.REPLY,
+        )
+        .exclude(pk__in=Reflection.objects.filter(agent=agent).values("ticket_id"))
+        .distinct()
+        .order_by("-resolved_at")[:limit]
     )

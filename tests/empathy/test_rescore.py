@@ -6,7 +6,7 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -149,3 +149,10 @@ def test_it_records_a_reply_that_fails_to_score_and_goes_on(monkeypatch, replies
     assert failure.message_id == replies[2].pk
     assert "cannot read this text" in failure.error
     assert ReplyScore.objects.count() == 4
+
+
+@pytest.mark.parametrize("size", ["0", "-3"])
+def test_it_refuses_a_batch_size_below_one(replies, size):
+    with pytest.raises(CommandError):
+        rescore("--batch", size)
+    assert not ReplyScore.objects.exists()

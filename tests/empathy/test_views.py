@@ -211,6 +211,29 @@ def test_it_limits_the_dashboard_to_the_chosen_range(client_for, manager, agent,
     assert [s.pk for s in response.context["lowest"]] == [recent.pk]
 
 
+def test_it_shows_the_share_of_replies_with_each_component(client_for, manager, agent, upset):
+    scores = [scored(upset, agent, EMPATHIC), scored(upset, agent, PLAIN), scored(upset, agent)]
+
+    (point,) = client_for(manager).get(DASHBOARD).context["trend"]
+
+    assert point.replies == 3
+    assert point.overall == round(sum(s.overall for s in scores) / 3, 2)
+    assert point.validation_share == round(sum(s.validation > 0 for s in scores) / 3, 2)
+    assert point.reflection_share == round(sum(s.reflection > 0 for s in scores) / 3, 2)
+    assert 0 < point.validation_share < 1
+
+
+def test_it_shows_an_admin_every_team(
+    client_for, admin_user, agent, other_agent, ticket, other_ticket
+):
+    scored(ticket, agent)
+    scored(other_ticket, other_agent)
+
+    response = client_for(admin_user).get(DASHBOARD)
+
+    assert {s.agent_id for s in response.context["summaries"]} == {agent.pk, other_agent.pk}
+
+
 def test_it_refuses_the_dashboard_to_an_agent(client_agent):
     assert client_agent.get(DASHBOARD).status_code == 403
 
@@ -354,6 +377,20 @@ def test_it_keeps_exemplary_replies_within_the_team(
     # The reply is on a ticket of a queue other_agent may not open.
     assert response.context["exemplary"] == []
     assert "So if I understand correctly" not in response.content.decode()
+
+
+def test_it_lists_an_exemplary_reply_once_when_two_managers_mark_it(
+    client_for, make_user, team, manager, agent, teammate, ticket
+):
+    second = make_user(Role.MANAGER, first_name="Max")
+    team.managers.add(second)
+    score = scored(ticket, agent, EMPATHIC)
+    review_save(score=score, reviewer=manager, levels={}, feedback="Lovely.", exemplary=True)
+    review_save(score=score, reviewer=second, levels={}, feedback="Agreed.", exemplary=True)
+
+    response = client_for(teammate).get(MINE)
+
+    assert [r.score_id for r in response.context["exemplary"]] == [score.pk]
 
 
 def test_it_shows_an_agent_only_their_own_feedback(client_for, manager, agent, teammate, ticket):

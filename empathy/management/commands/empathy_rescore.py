@@ -4,6 +4,7 @@ Resumable by construction: it selects replies without a score for this version, 
 interrupted run simply continues where it stopped.
 """
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -16,11 +17,19 @@ from empathy.services import reply_score_or_record_failure
 from tickets.models import Message, MessageKind
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        # A batch of 0 would end the run at once, reporting "Scored 0" as if all was done.
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 class Command(BaseCommand):
     help = "Re-score agent replies with the current analyzer version, in batches."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--batch", type=int, default=500)
+        parser.add_argument("--batch", type=_positive_int, default=500)
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, batch: int, no_progress: bool, **options: Any) -> None:
