@@ -13,25 +13,21 @@ No Django imports: this module is used by the pure parsing layer in
 from __future__ import annotations
 
 import base64
+import codecs
 import re
 import unicodedata
+from email import policy
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from html.parser import HTMLParser
 
 import nh3
 
 __all__ = [
-    "MAX_HTML_INPUT_CHARS",
-    "clean_body",
-    "clean_line",
-    "html_to_text",
-    "lenient_b64decode",
-    "safe_filename",
-    "sanitize_html",
-    "sanitized_html_to_text",
-    "strip_quoted_reply",
-    "unsurrogate",
-    "valid_address",
-]
+    "LENIENT_POLICY", "MAX_HEADER_CHARS", "MAX_HTML_DEPTH", "MAX_HTML_INPUT_CHARS",
+    "clean_body", "clean_line", "decode_text", "html_to_text", "lenient_b64decode",
+    "safe_filename", "sanitize_html", "sanitized_html_to_text", "strip_quoted_reply",
+    "unsurrogate", "valid_address",
+]  # fmt: skip
 
 # html.parser is pure Python and some CPython releases have super-linear corner
 # cases on hostile markup; nobody writes a support request longer than this.
@@ -74,6 +70,55 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute == "src":
         return value if element == "img" and value.strip().lower().startswith("cid:") else None
     return value
+
+
+# What real mail means by these labels (WHATWG Encoding Standard): senders
+# label Windows-1252 as Latin-1, Shift_JIS means Microsoft's cp932, and
+# undeclared or "us-ascii" 8-bit text is usually UTF-8 (cp1252 as fallback).
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+    "us-ascii": "utf-8", "ascii": "utf-8",
+    "shift_jis": "cp932", "x-sjis": "cp932", "sjis": "cp932",
+    "gb2312": "gb18030", "gbk": "gb18030", "ks_c_5601-1987": "cp949", "euc-kr": "cp949",
+    "windows-874": "cp874", "tis-620": "cp874", "iso-8859-8-i": "iso-8859-8",
+}  # fmt: skip
+_CHARSET_LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9._:\-]{0,39}$")
+_UNSAFE_CODECS = frozenset(
+    {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"}
+)
+
+
+def decode_text(payload: bytes, charset: str | None, warnings: list[str]) -> str:
+    """Decode a body part, never failing: unknown or hostile labels fall back to UTF-8.
+
+    Appends a human-readable note to ``warnings`` whenever text was replaced.
+    """
+    label = (charset or "").strip().strip("\"'").lower()
+    name = _CHARSET_ALIASES.get(label, label or "utf-8")
+    try:
+        if not _CHARSET_LABEL_RE.match(name):
+            raise LookupError(name)
+        info = codecs.lookup(name)
+        if not info._is_text_encoding or info.name in _UNSAFE_CODECS:  # type: ignore[attr-defined]
+            raise LookupError(name)
+        name = info.name
+    except LookupError:
+        warnings.append(f"charset {ascii(label)[:42]} replaced")
+        name = "utf-8"
+    if name == "utf-8":
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            if label in ("", "us-ascii", "ascii"):
+                # Undeclared 8-bit text that is not UTF-8 is nearly always cp1252.
+                return payload.decode("cp1252", "replace")
+            warnings.append("invalid utf-8 bytes replaced")
+            return payload.decode("utf-8", "replace")
+    try:
+        return payload.decode(name, "replace")
+    except Exception:  # a few codecs raise on odd input despite "replace"
+        warnings.append(f"charset {ascii(label)[:42]} replaced")
+        return payload.decode("utf-8", "replace")
 
 
 # Linear tokenizer: comments (unclosed ones run to the end, as in browsers)
@@ -136,6 +181,37 @@ def sanitize_html(html: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# Email policy
+# --------------------------------------------------------------------------
+
+MAX_HEADER_CHARS = 8192
+_FallbackHeader = type("_FallbackHeader", (UnstructuredHeader, BaseHeader), {})
+
+
+class _LenientHeaderRegistry(HeaderRegistry):
+    """``policy.default``'s header factory, degrading to unstructured text.
+
+    A few malformed structured values (e.g. an RFC 2231 parameter whose charset
+    contains NUL) make the stdlib raise while *parsing*, losing the message.
+    Oversized values are cut to :data:`MAX_HEADER_CHARS` first.
+    """
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > MAX_HEADER_CHARS:
+            # The stdlib header parser is super-linear (64 KB of To: takes
+            # seconds); cut between list items so no address is half-kept.
+            cut = value.rfind(",", 0, MAX_HEADER_CHARS)
+            value = value[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
+        try:
+            return super().__call__(name, value)
+        except Exception:
+            return _FallbackHeader(name, value.replace("\x00", ""))
+
+
+LENIENT_POLICY = policy.default.clone(header_factory=_LenientHeaderRegistry())
+
+
+# --------------------------------------------------------------------------
 # String hygiene
 # --------------------------------------------------------------------------
 
@@ -192,17 +268,10 @@ def clean_body(value: str) -> str:
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 _FILENAME_BAD_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\u200c\u200d]')
 _DEFAULT_EXT = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "text/plain": ".txt",
-    "text/html": ".html",
-    "text/calendar": ".ics",
-    "message/rfc822": ".eml",
-    "message/delivery-status": ".txt",
-    "text/rfc822-headers": ".txt",
-}
+    "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+    "text/plain": ".txt", "text/html": ".html", "text/calendar": ".ics",
+    "message/rfc822": ".eml", "message/delivery-status": ".txt", "text/rfc822-headers": ".txt",
+}  # fmt: skip
 
 
 def safe_filename(name: str | None, index: int, content_type: str = "") -> str:

@@ -19,7 +19,6 @@ so in :attr:`ParsedEmail.warnings`. The caller keeps the raw bytes either way.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from collections.abc import Iterable
@@ -27,15 +26,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
-from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from tickets.email_html import (
+    LENIENT_POLICY,
+    MAX_HEADER_CHARS,
     MAX_HTML_INPUT_CHARS,
     clean_body,
     clean_line,
+    decode_text,
     html_to_text,
     lenient_b64decode,
     safe_filename,
@@ -60,7 +61,8 @@ MAX_RECIPIENTS = 100
 MAX_REFERENCES = 50
 MAX_MIME_DEPTH = 20
 MAX_WARNINGS = 50
-MAX_HEADER_CHARS = 8192
+MAX_HEADER_FIELDS = 1000
+MAX_MIME_PARTS = 1000
 SYNTHETIC_ID_DOMAIN = "attune.invalid"  # RFC 2606: .invalid can never resolve
 
 
@@ -111,31 +113,6 @@ class ParsedEmail:
 # --------------------------------------------------------------------------
 # Headers
 # --------------------------------------------------------------------------
-
-_FallbackHeader = type("_FallbackHeader", (UnstructuredHeader, BaseHeader), {})
-
-
-class _LenientHeaderRegistry(HeaderRegistry):
-    """``policy.default``'s header factory, degrading to unstructured text.
-
-    A few malformed structured values (e.g. an RFC 2231 parameter whose charset
-    contains NUL) make the stdlib raise while *parsing*, losing the message.
-    Oversized values are cut to :data:`MAX_HEADER_CHARS` first.
-    """
-
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        if len(value) > MAX_HEADER_CHARS:
-            # The stdlib header parser is super-linear (64 KB of To: takes
-            # seconds); cut between list items so no address is half-kept.
-            cut = value.rfind(",", 0, MAX_HEADER_CHARS)
-            value = value[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
-        try:
-            return super().__call__(name, value)
-        except Exception:
-            return _FallbackHeader(name, value.replace("\x00", ""))
-
-
-_POLICY = policy.default.clone(header_factory=_LenientHeaderRegistry())
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -320,51 +297,6 @@ def _ticket_refs(msg: Message, subject: str) -> tuple[tuple[int, ...], tuple[str
 # Bodies and attachments
 # --------------------------------------------------------------------------
 
-# What real mail means by these labels (WHATWG Encoding Standard): senders
-# label Windows-1252 as Latin-1, Shift_JIS means Microsoft's cp932, and
-# undeclared or "us-ascii" 8-bit text is usually UTF-8 (cp1252 as fallback).
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-    "us-ascii": "utf-8", "ascii": "utf-8",
-    "shift_jis": "cp932", "x-sjis": "cp932", "sjis": "cp932",
-    "gb2312": "gb18030", "gbk": "gb18030", "ks_c_5601-1987": "cp949", "euc-kr": "cp949",
-    "windows-874": "cp874", "tis-620": "cp874", "iso-8859-8-i": "iso-8859-8",
-}  # fmt: skip
-_CHARSET_LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9._:\-]{0,39}$")
-_UNSAFE_CODECS = frozenset(
-    {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"}
-)
-
-
-def _decode_bytes(payload: bytes, charset: str | None, warnings: list[str]) -> str:
-    label = (charset or "").strip().strip("\"'").lower()
-    name = _CHARSET_ALIASES.get(label, label or "utf-8")
-    try:
-        if not _CHARSET_LABEL_RE.match(name):
-            raise LookupError(name)
-        info = codecs.lookup(name)
-        if not info._is_text_encoding or info.name in _UNSAFE_CODECS:  # type: ignore[attr-defined]
-            raise LookupError(name)
-        name = info.name
-    except LookupError:
-        warnings.append(f"charset {ascii(label)[:42]} replaced")
-        name = "utf-8"
-    if name == "utf-8":
-        try:
-            return payload.decode("utf-8")
-        except UnicodeDecodeError:
-            if label in ("", "us-ascii", "ascii"):
-                # Undeclared 8-bit text that is not UTF-8 is nearly always cp1252.
-                return payload.decode("cp1252", "replace")
-            warnings.append("invalid utf-8 bytes replaced")
-            return payload.decode("utf-8", "replace")
-    try:
-        return payload.decode(name, "replace")
-    except Exception:  # a few codecs raise on odd input despite "replace"
-        warnings.append(f"charset {ascii(label)[:42]} replaced")
-        return payload.decode("utf-8", "replace")
-
-
 _PLAIN_CTES = frozenset({"", "7bit", "8bit", "binary", "quoted-printable"})
 _UU_CTES = frozenset({"x-uuencode", "uuencode", "uue", "x-uue"})
 
@@ -484,13 +416,69 @@ def _walk_part(
     data = _payload_bytes(part, col.warnings)
     is_body = ctype in ("text/plain", "text/html") or part.get_content_maintype() == "multipart"
     if is_body and disposition != "attachment" and not filename:
-        text = _decode_bytes(data, part.get_content_charset(), col.warnings)
+        text = decode_text(data, part.get_content_charset(), col.warnings)
         return ([], [text]) if ctype == "text/html" else ([text], [])
     inline = disposition == "inline" or (
         disposition is None and in_related and _raw_header(part, "Content-ID") is not None
     )
     col.add_attachment(part, data, inline, filename or "")
     return [], []
+
+
+# --------------------------------------------------------------------------
+# Bounding the work before the stdlib parser sees the bytes
+# --------------------------------------------------------------------------
+
+# Kept beyond the field cap: everything this module reads from the top level.
+_NEEDED_FIELDS = frozenset(
+    {
+        b"from", b"sender", b"to", b"cc", b"subject", b"date", b"message-id", b"in-reply-to",
+        b"references", b"mime-version", b"content-type", b"content-transfer-encoding",
+        b"auto-submitted", b"precedence", b"return-path", b"list-id", b"list-unsubscribe",
+        b"x-autoreply", b"x-autorespond", b"x-autoresponder", b"x-auto-response-suppress",
+        b"x-failed-recipients", b"delivered-to", b"x-original-to", b"envelope-to",
+    }
+)  # fmt: skip
+_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+_BOUNDARY_DECL_RE = re.compile(rb'boundary\s*=\s*"?([^"\s;]{1,200})', re.IGNORECASE)
+
+
+def _bound_raw(raw: bytes, warnings: list[str]) -> bytes:
+    """Trim what makes the stdlib parser slow: 200,000 header fields take
+    seconds on every lookup, 20,000 MIME parts ~6 s to parse. Both are cut
+    (with a warning), keeping the fields and parts a real message needs.
+    """
+    end = _HEADER_END_RE.search(raw)
+    head, body = (raw[: end.start()], raw[end.start() :]) if end else (raw, b"")
+    if head.count(b"\n") > MAX_HEADER_FIELDS:
+        fields: list[bytes] = []
+        for line in head.splitlines(keepends=True):
+            if fields and line[:1] in (b" ", b"\t"):
+                fields[-1] += line
+            else:
+                fields.append(line)
+        seen: set[bytes] = set()
+        kept = []
+        for index, item in enumerate(fields):
+            name = item.split(b":", 1)[0].strip().lower()
+            if index < MAX_HEADER_FIELDS or (name in _NEEDED_FIELDS and name not in seen):
+                kept.append(item)
+                seen.add(name)
+        warnings.append(f"{len(fields) - len(kept)} header fields dropped")
+        head = b"".join(kept)
+        raw = head + body
+    boundaries = list(dict.fromkeys(m.group(1) for m in _BOUNDARY_DECL_RE.finditer(raw)))[:50]
+    delimiters: list[int] = []
+    for boundary in boundaries:
+        pattern = re.compile(rb"^--" + re.escape(boundary), re.MULTILINE)
+        for count, match in enumerate(pattern.finditer(raw)):
+            if count > MAX_MIME_PARTS:
+                break
+            delimiters.append(match.start())
+    if len(delimiters) > MAX_MIME_PARTS:
+        warnings.append(f"message cut after {MAX_MIME_PARTS} MIME parts")
+        raw = raw[: sorted(delimiters)[MAX_MIME_PARTS]]
+    return raw
 
 
 # --------------------------------------------------------------------------
@@ -510,8 +498,11 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10 * 1024 * 1024) -> 
     raw = bytes(raw)
     if not raw.strip():
         raise EmailParseError("empty message")
+    warnings: list[str] = []
     try:
-        msg = BytesParser(_class=EmailMessage, policy=_POLICY).parsebytes(raw)
+        msg = BytesParser(_class=EmailMessage, policy=LENIENT_POLICY).parsebytes(
+            _bound_raw(raw, warnings)
+        )
     except RecursionError as exc:
         raise EmailParseError("message structure is too deeply nested") from exc
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
@@ -519,21 +510,24 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10 * 1024 * 1024) -> 
     if not list(msg.raw_items()):
         raise EmailParseError("not an email: no header fields found")
     try:
-        return _build(msg, raw, max_attachment_bytes)
+        return _build(msg, raw, max_attachment_bytes, warnings)
     except EmailParseError:
         raise
     except RecursionError as exc:
         raise EmailParseError("message structure is too deeply nested") from exc
     except Exception as exc:  # keep the caller's "store raw with the error" path
-        raise EmailParseError(f"unparseable message: {type(exc).__name__}: {exc}") from exc
+        detail = clean_line(str(exc), 200)  # may quote hostile input
+        raise EmailParseError(f"unparseable message: {type(exc).__name__}: {detail}") from exc
 
 
-def _build(msg: EmailMessage, raw: bytes, max_attachment_bytes: int) -> ParsedEmail:
-    warnings: list[str] = [
+def _build(
+    msg: EmailMessage, raw: bytes, max_attachment_bytes: int, warnings: list[str]
+) -> ParsedEmail:
+    warnings.extend(
         f"header {clean_line(key, 40)} truncated to {MAX_HEADER_CHARS} characters"
         for key, value in msg.raw_items()
         if len(value) > MAX_HEADER_CHARS
-    ]
+    )
     senders = _addresses(msg, "From") or _addresses(msg, "Sender")
     if not senders:
         if _header(msg, "From") is None:

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from tickets.email_html import MAX_HTML_DEPTH, clean_line, safe_filename, sanitize_html
 from tickets.email_parsing import (
     MAX_ATTACHMENTS,
+    MAX_HEADER_FIELDS,
+    MAX_MIME_PARTS,
     MAX_RECIPIENTS,
     MAX_TEXT_CHARS,
     EmailParseError,
@@ -663,6 +665,27 @@ def test_it_truncates_oversized_headers_between_addresses() -> None:
     assert len(parsed.to) == MAX_RECIPIENTS
     assert all(address.endswith("@customer.example") for address in parsed.to)
     assert len(parsed.subject) == 255
+
+
+def test_it_drops_excess_header_fields_but_keeps_the_ones_it_reads() -> None:
+    junk = b"".join(b"X-Junk-%d: y\n" % i for i in range(MAX_HEADER_FIELDS + 500))
+    message = junk + b"Subject: still here\nFrom: late@x.example\n\nbody\n"
+
+    parsed = parse_email(message)
+
+    assert parsed.from_email == "late@x.example"
+    assert parsed.subject == "still here"
+    assert "500 header fields dropped" in parsed.warnings
+
+
+def test_it_stops_parsing_after_the_mime_part_limit() -> None:
+    parts = b"--b\nContent-Type: text/plain\n\npart\n" * (MAX_MIME_PARTS + 200)
+    message = b'From: a@x.example\nContent-Type: multipart/mixed; boundary="b"\n\n'
+
+    parsed = parse_email(message + parts + b"--b--\n")
+
+    assert f"message cut after {MAX_MIME_PARTS} MIME parts" in parsed.warnings
+    assert parsed.text.count("part") == MAX_MIME_PARTS
 
 
 def test_it_keeps_deeply_nested_html_away_from_the_sanitiser() -> None:
