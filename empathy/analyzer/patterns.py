@@ -133,6 +133,20 @@ VALIDATION = _family(
             r"(?:you\s+are\s+(?:absolutely\s+|so\s+|totally\s+)?right|agree\s+more|so\s+true|i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what)))|(?<![a-z]\s)understood(?=\s*[.,!])|(?:definitely|totally|completely|absolutely|fully)\s+agree|agreed|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
         ),
         (
+            "i_understand_feeling",
+            2,
+            r"i\s+(?:totally\s+|completely\s+|fully\s+|really\s+|can\s+|do\s+)?(?:know|understand|get|see|realise|realize|appreciate)\s+(?:that\s+)?(?:\w+\s+){0,5}?(?:it'?s|is|are|was|were|can\s+be|must\s+be|has\s+been|have\s+been)\s+"
+            + INTENS
+            + r"(?:an?\s+)?"
+            + NEG
+            + r"\b",
+        ),
+        (
+            "encouragement",
+            1,
+            r"you\s+got\s+this|i\s+believe\s+in\s+you|i\s+know\s+you(?:'ll|\s+will|\s+can)|(?:it|things|everything)\s+will\s+work\s+out|you(?:'re|\s+are)\s+(?:getting\s+through|on\s+(?:your|the\s+right)\s+(?:way|track))|you(?:'ll|\s+will)\s+(?:find\s+(?:a|the|your|something)|nail\s+it|make\s+it|do\s+(?:great|fine|well)|be\s+(?:ok|okay|fine|great|alright))|you\s+(?:sound|seem)\s+like\s+(?:a|an|such\s+a)\s+(?:good|great|wonderful|caring|kind|strong|smart|lovely|amazing|thoughtful|dedicated)|you\s+have\s+(?:a|such\s+a)\s+(?:wonderful|great|good|kind|beautiful|lovely|strong)\b|(?:sounds|seems)\s+like\s+(?:a|the)\s+(?:really\s+)?(?:good|great|fantastic|wonderful|smart|right|healthy|sensible)\s+(?:idea|choice|plan|step|decision|move|approach)",
+        ),
+        (
             "affirmation",
             1,
             r"you(?:'re|\s+are|\s+aren'?t|\s+are\s+not|'re\s+not)\s+(?:definitely\s+|certainly\s+|really\s+|so\s+|such\s+)?(?:not\s+)?(?:an?\s+)?(?:bother|failure|burden|loser|useless|worthless|weak|broken|crazy|stupid|incredible|amazing|wonderful|awesome|golden|enough|capable|worth\s+it|valued|loved|important|brave|strong|smart|kind|doing\s+(?:great|well|fine|your\s+best))\b|you\s+have\s+(?:the\s+)?(?:strength|courage|power)|i'?m\s+sure\s+you(?:'re|\s+are|'ll|\s+will|\s+can)|(?:shouldn'?t|don'?t|no\s+need\s+to)\s+(?:be|feel)\s+(?:ashamed|guilty|embarrassed|bad\s+about)|nothing\s+to\s+be\s+ashamed|don'?t\s+be\s+(?:so\s+|too\s+)?hard\s+on\s+yourself|(?:that'?s|thats|it'?s|its|that\s+is|it\s+is)\s+(?:totally\s+|completely\s+|perfectly\s+|very\s+|so\s+|pretty\s+)?(?:normal|natural|understandable|common)\b(?!\s+(?:practice|procedure|process|for\s+(?:us|our|the\s+system)))",

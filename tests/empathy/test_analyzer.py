@@ -232,3 +232,15 @@ def test_it_picks_the_issue_not_an_idiom_for_suggestions() -> None:
     assert result.suggestions
     assert all("mind" not in s.example for s in result.suggestions)
     assert any("dashboard" in s.example for s in result.suggestions)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You've got this - I know you'll nail the migration.",
+        "That sounds like a sensible plan.",
+        "I know it's really stressful when payroll is due.",
+    ],
+)
+def test_it_recognises_encouragement_and_acknowledged_difficulty(reply: str) -> None:
+    assert analyze(reply).validation.level >= 1
