@@ -32,3 +32,18 @@ class AcknowledgeForm(forms.Form):
 class RangeForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReflectionForm(forms.Form):
+    went_well = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        label="What went well?",
+    )
+    do_differently = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        label="What would you do differently next time?",
+    )

@@ -115,3 +115,23 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of score {self.score_id} by {self.reviewer_id}"
+
+
+class Reflection(models.Model):
+    """An agent's private note to self after a challenging interaction; only they see it."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    went_well = models.TextField(blank=True)
+    do_differently = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "ticket"], name="one_reflection_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection of {self.agent_id} on #{self.ticket_id}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from empathy.analyzer import VERSION
 from empathy.calibration import Agreement, cohen_kappa
-from empathy.models import DailyRollup, ReplyScore, Reflection, Review
+from empathy.models import DailyRollup, Reflection, ReplyScore, Review
 from tickets.access import teams_managed_by, tickets_visible_to
 from tickets.models import Message, MessageKind, Ticket
 

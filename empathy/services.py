@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from empathy.analyzer import VERSION, AnalysisResult, analyze
-from empathy.models import DailyRollup, ReplyScore, Review, ScoringFailure
+from empathy.models import DailyRollup, Reflection, ReplyScore, Review, ScoringFailure
 from tickets.errors import TicketError
-from tickets.models import Message, MessageKind
+from tickets.models import Message, MessageKind, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +158,17 @@ def review_acknowledge(*, review: Review, agent: User, reply: str = "") -> Revie
     review.agent_reply = reply.strip()[:2000]
     review.save(update_fields=["acknowledged_at", "agent_reply"])
     return review
+
+
+def reflection_save(
+    *, agent: User, ticket: Ticket, went_well: str, do_differently: str
+) -> Reflection:
+    reflection, _ = Reflection.objects.update_or_create(
+        agent=agent,
+        ticket=ticket,
+        defaults={
+            "went_well": went_well.strip()[:2000],
+            "do_differently": do_differently.strip()[:2000],
+        },
+    )
+    return reflection

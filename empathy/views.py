@@ -7,25 +7,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from empathy.analyzer import VERSION
 from empathy.charts import line_chart
-from empathy.forms import AcknowledgeForm, CoachForm, RangeForm, ReviewForm
+from empathy.exports import csv_rows
+from empathy.forms import AcknowledgeForm, CoachForm, RangeForm, ReflectionForm, ReviewForm
 from empathy.models import ReplyScore, Review
 from empathy.selectors import (
     agent_summaries,
     agents_managed_by,
+    calibration,
     exemplary_replies,
     feedback_for,
+    low_csat_scores,
     lowest_scores,
+    random_sample,
+    reflection_prompts,
     scores_with_context,
     weekly_trend,
 )
-from empathy.services import coach_draft, review_acknowledge, review_save
+from empathy.services import coach_draft, reflection_save, review_acknowledge, review_save
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import can_manage_agent, ticket_get_for_user
 from tickets.errors import TicketError
@@ -92,8 +98,50 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "trend": trend,
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
             "lowest": lowest_scores(agents=agents, start=start, end=end),
+            "sample": random_sample(agents=agents, end=end),
+            "low_csat": low_csat_scores(agents=agents, start=start, end=end),
+            "calibration": calibration(agents=agents),
         },
     )
+
+
+@require_GET
+@manager_required
+def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    """Per-reply scores of the manager's agents in the period, formula-safe."""
+    _, start, end = _range(request)
+    scores = (
+        ReplyScore.objects.filter(
+            agent__in=agents_managed_by(request.user),
+            version=VERSION,
+            replied_at__date__gte=start,
+            replied_at__date__lte=end,
+        )
+        .select_related("agent", "ticket")
+        .order_by("replied_at", "pk")
+    )
+    rows = (
+        (
+            s.replied_at.isoformat(),
+            s.agent.display_name,
+            s.ticket_id,
+            s.ticket.subject,
+            s.overall,
+            s.listening,
+            s.validation,
+            s.reflection,
+            s.tone,
+            s.opportunity,
+        )
+        for s in scores.iterator(chunk_size=2000)
+    )
+    header = [
+        "replied_at", "agent", "ticket", "subject", "overall",
+        "listening", "validation", "reflection", "tone", "opportunity",
+    ]  # fmt: skip
+    response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="empathy-{start}-{end}.csv"'
+    return response
 
 
 def _score_for_manager(user: Any, score_id: int) -> ReplyScore:
@@ -154,6 +202,7 @@ def my_empathy(request: AuthenticatedHttpRequest) -> HttpResponse:
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
             "summary": next(iter(agent_summaries(agents=me, start=start, end=end)), None),
             "feedback": feedback_for(request.user),
+            "reflection_prompts": reflection_prompts(request.user),
             "exemplary": exemplary_replies(viewer=request.user),
             "ack_form": AcknowledgeForm(),
         },
@@ -174,4 +223,18 @@ def acknowledge(request: AuthenticatedHttpRequest, review_id: int) -> HttpRespon
     if form.is_valid():
         review_acknowledge(review=review_obj, agent=request.user, reply=form.cleaned_data["reply"])
         messages.success(request, "Thanks: your manager sees that you read it.")
+    return redirect("empathy:mine")
+
+
+@require_POST
+@staff_required
+def reflect(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    """Save the agent's private reflection on a challenging ticket they answered."""
+    ticket = next((t for t in reflection_prompts(request.user) if t.pk == ticket_id), None)
+    if ticket is None:
+        raise Http404("Nothing to reflect on here.")
+    form = ReflectionForm(request.POST)
+    if form.is_valid():
+        reflection_save(agent=request.user, ticket=ticket, **form.cleaned_data)
+        messages.success(request, "Saved. Only you can see your reflections.")
     return redirect("empathy:mine")
