@@ -89,6 +89,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     AXE_SUMMARY.write_text(json.dumps(AXE_RESULTS, indent=2, sort_keys=True), encoding="utf-8")
 
 
+class BrowserLogError(Exception):
+    """The page logged a JS error, a CSP violation or a failed load.
+
+    Not an AssertionError on purpose: an xfail(raises=AssertionError) test must not
+    swallow it.
+    """
+
+
 def _format_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:
@@ -149,7 +157,7 @@ class Journey:
         new = self.console_errors[self._reported :]
         if new:
             self._reported = len(self.console_errors)
-            raise AssertionError(
+            raise BrowserLogError(
                 f"the page logged errors during step {self.current_step!r}:\n" + "\n".join(new)
             )
 
@@ -217,7 +225,8 @@ def journey(
                 print(f"screenshot: {path}")
             if j.console_errors:
                 print("browser console errors:\n" + "\n".join(j.console_errors))
-        elif call is not None and call.passed:
+        elif call is not None:
+            # Also after an xfail: its expected failure must not hide a JS error.
             j.assert_no_console_errors()
     finally:
         j.close()
