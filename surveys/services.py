@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 LOW_RATING = 2
 SEND_BATCH = 200
+# A mail the server refused is tried again after this, not on every dispatch.
+SEND_RETRY = timedelta(hours=1)
 DONE = (Status.RESOLVED, Status.CLOSED)
 
 
@@ -133,6 +135,15 @@ def _send_survey_mail(survey: Survey, *, reminder: bool) -> None:
     mail.send()
 
 
+def _try_send_survey_mail(survey: Survey, *, reminder: bool) -> bool:
+    try:
+        _send_survey_mail(survey, reminder=reminder)
+    except Exception:  # SMTP refusals and outages alike: this survey waits, others go
+        logger.warning("Could not mail survey %s; will try again.", survey.pk, exc_info=True)
+        return False
+    return True
+
+
 def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
     """Send every due survey once. Safe to run in several workers at the same time.
 
@@ -172,7 +183,16 @@ def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) ->
                     survey.state = Survey.State.SKIPPED
                     survey.save(update_fields=["state"])
                     continue
-                _send_survey_mail(survey, reminder=False)
+                if not survey.customer.user.email:
+                    survey.state = Survey.State.SKIPPED
+                    survey.save(update_fields=["state"])
+                    continue
+                # One refused mail must not roll back the batch: the mails already sent
+                # in it would be sent again by the next dispatch.
+                if not _try_send_survey_mail(survey, reminder=False):
+                    survey.send_after = now + SEND_RETRY
+                    survey.save(update_fields=["send_after"])
+                    continue
                 survey.state = Survey.State.SENT
                 survey.sent_at = now
                 survey.save(update_fields=["state", "sent_at"])
@@ -206,7 +226,8 @@ def surveys_send_reminders(*, now: datetime | None = None) -> int:
         ):
             if _quiet_until(survey, now) is not None:
                 continue  # night for the customer: a later hourly run reminds them
-            _send_survey_mail(survey, reminder=True)
+            if not _try_send_survey_mail(survey, reminder=True):
+                continue  # a later hourly run tries again
             survey.reminded_at = now
             survey.save(update_fields=["reminded_at"])
             reminded += 1

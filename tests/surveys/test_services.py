@@ -4,6 +4,7 @@ answers and service recovery. Handlers run the way the outbox worker runs them."
 from __future__ import annotations
 
 import re
+import smtplib
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.urls import resolve as url_resolve
 from django.utils import timezone
 
@@ -300,6 +302,66 @@ def test_it_sends_during_the_customers_day_even_if_it_is_night_in_utc(
     Survey.objects.update(send_after=datetime(2026, 1, 1, tzinfo=UTC))
 
     assert surveys_dispatch_due(now=datetime(2026, 1, 15, 23, 30, tzinfo=UTC)) == 1  # 08:30 JST
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The SMTP server refuses one address (a full mailbox, a dead domain)."""
+
+    refused = "refused@example.com"
+
+    def send_messages(self, messages):
+        for message in messages:
+            if self.refused in message.to:
+                raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+def test_it_keeps_what_was_sent_when_one_mail_fails(make_ticket, make_customer, agent, settings):
+    settings.EMAIL_BACKEND = "tests.surveys.test_services.RefusingBackend"
+    first = make_customer(email="first@example.com")
+    refused = make_customer(email=RefusingBackend.refused)
+    last = make_customer(email="last@example.com")
+    for customer in (first, refused, last):
+        resolve(make_ticket(requester=customer), agent)
+    now = timezone.now() + timedelta(seconds=1)
+
+    assert surveys_dispatch_due(now=now) == 2
+    assert surveys_dispatch_due(now=now) == 0
+
+    # Nobody gets the survey twice because someone else's mail bounced.
+    assert sorted(m.to[0] for m in mail.outbox) == ["first@example.com", "last@example.com"]
+    assert TicketEvent.objects.filter(kind=EventKind.SURVEY_SENT).count() == 2
+    failed = Survey.objects.get(customer=refused)
+    assert failed.state == Survey.State.SCHEDULED
+    assert failed.send_after > now  # tried again later, not in a tight loop
+
+
+def test_it_does_not_survey_a_customer_without_an_email_address(make_ticket, make_customer, agent):
+    customer = make_customer(email="")
+    resolve(make_ticket(requester=customer), agent)
+
+    assert surveys_dispatch_due() == 0
+
+    assert mail.outbox == []
+    assert Survey.objects.get().state == Survey.State.SKIPPED
+
+
+def test_it_keeps_the_reminders_that_were_sent_when_one_mail_fails(
+    make_ticket, make_customer, agent, settings
+):
+    first = make_customer(email="first@example.com")
+    refused = make_customer(email=RefusingBackend.refused)
+    for customer in (first, refused):
+        resolve(make_ticket(requester=customer), agent)
+    surveys_dispatch_due()
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.surveys.test_services.RefusingBackend"
+    later = timezone.now() + timedelta(days=3, minutes=1)
+
+    assert surveys_send_reminders(now=later) == 1
+    assert surveys_send_reminders(now=later) == 0
+
+    assert [m.to for m in mail.outbox] == [["first@example.com"]]
 
 
 # Reminders --------------------------------------------------------------------------
