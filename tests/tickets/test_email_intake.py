@@ -349,6 +349,22 @@ def test_it_refuses_mail_over_the_raw_size_limit(client) -> None:
     assert not InboundEmail.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "message_id", [b"<a\x00b@evil.example>", b"<caf\xc3\xa9 \x7f@x.example>", b"<\x00>"]
+)
+def test_it_stores_mail_with_a_hostile_message_id(client, message_id) -> None:
+    raw = eml("new_request_plain").replace(
+        b"<CAH7Fq9x=pLm3kQ2bZ8w@mail.lumenrye.example>", message_id
+    )
+    response = post(client, raw)
+
+    assert response.status_code == 202
+    inbound = InboundEmail.objects.get()
+    assert "\x00" not in inbound.message_id
+    assert inbound.message_id.isprintable()
+    assert post(client, raw).json()["duplicate"] is True
+
+
 def test_it_refuses_an_empty_body(client) -> None:
     response = post(client, b"  \r\n")
     assert response.status_code == 400

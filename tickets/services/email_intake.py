@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import ssl
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
@@ -37,7 +38,8 @@ def _raw_message_id(raw: bytes) -> str:
     head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     for line in head.splitlines():
         if line[:11].lower() == b"message-id:":
-            value = line[11:].strip().strip(b"<>").decode("ascii", "replace").strip()
+            # Printable ASCII only, as the parser keeps it: a NUL would not even store.
+            value = re.sub(rb"[^\x21-\x7e]", b"", line[11:]).strip(b"<>").decode("ascii")
             if value:
                 return value[:255]
     return f"{hashlib.sha256(raw).hexdigest()}@attune.invalid"
