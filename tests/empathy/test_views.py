@@ -245,20 +245,25 @@ def test_it_sends_an_anonymous_visitor_to_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def make_history(n: int, ticket: Ticket, agents: list) -> None:
+def make_history(n: int, ticket: Ticket, agents: list, reviewer) -> None:
     for i in range(n):
         body = EMPATHIC if i % 3 == 0 else PLAIN
-        scored(ticket, agents[i % len(agents)], body, days_ago=i % 20)
+        score = scored(ticket, agents[i % len(agents)], body, days_ago=i % 20)
+        if i % 4 == 0:
+            levels = {"listening": 0, "validation": 1, "reflection": 2, "tone": 1}
+            review_save(score=score, reviewer=reviewer, levels=levels, feedback="", exemplary=False)
 
 
-DASHBOARD_QUERIES = 5  # session, user, per-agent sums, weekly trend, lowest scores
+# session, user, per-agent sums, weekly trend, lowest scores, random sample, low-CSAT
+# sample, calibration
+DASHBOARD_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [5, 40])
 def test_it_renders_the_dashboard_in_a_fixed_number_of_queries(
     client_for, django_assert_num_queries, manager, agent, teammate, ticket, n
 ):
-    make_history(n, ticket, [agent, teammate])
+    make_history(n, ticket, [agent, teammate], manager)
     client = client_for(manager)
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
@@ -446,7 +451,7 @@ def test_it_refuses_my_empathy_to_a_customer(client_customer):
     assert client_customer.get(MINE).status_code == 403
 
 
-MINE_QUERIES = 6  # session, user, weekly trend, summary, feedback, exemplary
+MINE_QUERIES = 7  # session, user, weekly trend, summary, feedback, reflection prompts, exemplary
 
 
 @pytest.mark.parametrize("n", [2, 12])
