@@ -51,7 +51,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                survey_answer(
+                answered = survey_answer(
                     survey=survey,
                     rating=data["rating"],
                     understood=data["understood"],
@@ -61,7 +61,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             except TicketError as exc:
                 form.add_error(None, exc)
             else:
-                return render(request, "surveys/thanks.html", context)
+                # The thanks page speaks to the answer just given, not the one before.
+                return render(request, "surveys/thanks.html", {**context, "survey": answered})
         return render(request, "surveys/answer.html", context, status=400)
     return render(request, "surveys/answer.html", context)
 

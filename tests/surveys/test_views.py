@@ -111,6 +111,17 @@ def test_it_treats_a_double_submit_as_one_answer(client: Client, survey):
     assert (survey.rating, survey.comment) == (1, "Twice")
 
 
+def test_it_apologises_after_a_low_rating_only(client: Client, survey):
+    sorry = "We are sorry we fell short"
+
+    low = client.post(url(survey_token(survey.pk, 1)), {"rating": "1"})
+    assert sorry in low.content.decode()
+
+    changed = client.post(url(survey_token(survey.pk, 1)), {"rating": "5"})
+    assert changed.status_code == 200
+    assert sorry not in changed.content.decode()
+
+
 def test_it_shows_the_current_answer_when_the_link_is_opened_again(client: Client, survey):
     client.post(url(survey_token(survey.pk)), {"rating": "3", "understood": "5"})
 
