@@ -1,10 +1,12 @@
 """Every API route, versioned under /api/v1/, plus the OpenAPI schema and offline docs."""
 
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.api import TokenListCreateApi, TokenRevokeApi
 from empathy.api import CoachApi, ScoreListApi
+from helpdesk.api import not_found
 from surveys.api import SurveySummaryApi
 from tickets.api import (
     MessageListCreateApi,
@@ -13,6 +15,7 @@ from tickets.api import (
     TicketListCreateApi,
     TicketMergeApi,
 )
+from webhooks.api import WebhookDetailApi, WebhookListCreateApi
 
 v1 = [
     path("tickets/", TicketListCreateApi.as_view(), name="tickets"),
@@ -25,10 +28,20 @@ v1 = [
     path("empathy/coach/", CoachApi.as_view(), name="empathy-coach"),
     path("empathy/scores/", ScoreListApi.as_view(), name="empathy-scores"),
     path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
+    path("webhooks/", WebhookListCreateApi.as_view(), name="webhooks"),
+    path("webhooks/<int:webhook_id>/", WebhookDetailApi.as_view(), name="webhook"),
 ]
 
+
+@extend_schema(exclude=True)
+class SchemaApi(SpectacularAPIView):
+    """The schema describes the v1 API, not itself."""
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Last: whatever else ends in a slash. Paths without one keep APPEND_SLASH's redirect.
+    re_path(r"^(?:[\s\S]*/)?$", not_found),
 ]

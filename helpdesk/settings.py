@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "empathy",
     "surveys",
+    "webhooks",
     "demo",
 ]
 
