@@ -205,6 +205,13 @@ def test_it_credits_the_agents_who_replied_publicly(ticket, agent, make_user, qu
     assert credited == {agent.pk, second.pk}
 
 
+def test_it_credits_an_agent_who_replies_and_resolves_in_one_step(ticket, agent):
+    ticket_reply(ticket=ticket, author=agent, body="Done, closing this.", set_status="resolved")
+    assert event_deliver(status_events(ticket)[-1].pk, "surveys.on_status")
+
+    assert list(Survey.objects.get().credits.values_list("agent_id", flat=True)) == [agent.pk]
+
+
 # Sending ----------------------------------------------------------------------------
 
 
@@ -362,6 +369,18 @@ def test_it_keeps_the_reminders_that_were_sent_when_one_mail_fails(
     assert surveys_send_reminders(now=later) == 0
 
     assert [m.to for m in mail.outbox] == [["first@example.com"]]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../etc/passwd", ""])
+def test_it_falls_back_to_utc_for_an_unknown_time_zone(ticket, agent, customer, settings, zone):
+    settings.ATTUNE_SURVEY_QUIET_HOURS = (21, 8)
+    customer.timezone = zone
+    customer.save(update_fields=["timezone"])
+    resolve(ticket, agent)
+    Survey.objects.update(send_after=datetime(2026, 1, 1, tzinfo=UTC))
+
+    assert surveys_dispatch_due(now=datetime(2026, 1, 15, 22, 0, tzinfo=UTC)) == 0
+    assert Survey.objects.get().send_after == datetime(2026, 1, 16, 8, 0, tzinfo=UTC)
 
 
 # Reminders --------------------------------------------------------------------------
@@ -555,3 +574,14 @@ def test_it_opens_one_follow_up_for_repeated_low_ratings(sent_survey):
 
     assert TicketEvent.objects.filter(kind=EventKind.FOLLOW_UP_OPENED).count() == 1
     assert TicketEvent.objects.filter(kind=EventKind.SURVEY_ANSWERED).count() == 1
+
+
+def test_it_opens_a_follow_up_when_a_good_rating_is_lowered(sent_survey):
+    survey = sent_survey()
+
+    survey_answer(survey=survey, rating=4)
+    assert not TicketEvent.objects.filter(kind=EventKind.FOLLOW_UP_OPENED).exists()
+    survey_answer(survey=survey, rating=1, reason=Reason.POLICY)
+
+    [follow_up] = TicketEvent.objects.filter(kind=EventKind.FOLLOW_UP_OPENED)
+    assert follow_up.data["reason"] == Reason.POLICY
