@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
 from accounts.services import api_token_create, api_token_revoke
+from helpdesk.api import error_responses
 
 
 class TokenOutputSerializer(serializers.ModelSerializer[ApiToken]):
@@ -36,11 +37,14 @@ def _tokens(request: Request) -> QuerySet[ApiToken]:
 
 
 class TokenListCreateApi(APIView):
-    @extend_schema(responses=TokenOutputSerializer(many=True))
+    @extend_schema(responses={200: TokenOutputSerializer(many=True), **error_responses()})
     def get(self, request: Request) -> Response:
         return Response(TokenOutputSerializer(_tokens(request)[:100], many=True).data)
 
-    @extend_schema(request=TokenInputSerializer, responses={201: TokenCreatedSerializer})
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={201: TokenCreatedSerializer, **error_responses(400)},
+    )
     def post(self, request: Request) -> Response:
         assert isinstance(request.user, User)  # noqa: S101
         data = TokenInputSerializer(data=request.data)
@@ -51,7 +55,7 @@ class TokenListCreateApi(APIView):
 
 
 class TokenRevokeApi(APIView):
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **error_responses(404)})
     def delete(self, request: Request, token_id: int) -> Response:
         token = _tokens(request).filter(pk=token_id).first()
         if token is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from accounts.models import Role, User
 from empathy.models import ReplyScore
 from empathy.selectors import agents_managed_by
 from empathy.services import coach_draft
-from helpdesk.api import CreatedCursorPagination
+from helpdesk.api import CreatedCursorPagination, error_responses
 from tickets.access import is_staff_user, ticket_get_for_user
 from tickets.models import MessageKind
 
@@ -61,7 +61,10 @@ class CoachInputSerializer(serializers.Serializer[object]):
 
 
 class CoachApi(APIView):
-    @extend_schema(request=CoachInputSerializer, responses=AnalysisSerializer)
+    @extend_schema(
+        request=CoachInputSerializer,
+        responses={200: AnalysisSerializer, **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
@@ -107,6 +110,11 @@ class RepliedCursorPagination(CreatedCursorPagination):
     ordering = "-replied_at"
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: ScoreOutputSerializer(many=True), **error_responses(403, 404)}
+    )
+)
 class ScoreListApi(generics.ListAPIView[ReplyScore]):
     """Agents see their own scores; managers those of their teams' agents."""
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, pagination, status
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -44,6 +46,47 @@ def error_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         body = {"code": str(getattr(detail, "code", code)), "message": str(detail)}
     response.data = {"error": body}
     return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown API URLs (`/api/v1/tickets/abc/`) answer in the API's error shape.
+
+    Without it they fall through to the site's HTML 404 page, which API clients cannot read.
+    """
+    body = {"error": {"code": "not_found", "message": "Not found."}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
+class ErrorDetailSerializer(serializers.Serializer[object]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    # The metaclass collects declared fields, so this does not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Per-field messages, for invalid input."
+    )
+
+
+class ErrorSerializer(serializers.Serializer[object]):
+    error = ErrorDetailSerializer()
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input or a business rule refused it.",
+    401: "Missing, invalid or revoked credentials.",
+    403: "Not allowed for this user.",
+    404: "No such object, or not visible to this user.",
+    409: "The object changed since it was read.",
+    429: "Too many requests.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the errors an operation answers, besides the 401 and 429 of all."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in sorted({*codes, 401, 429})
+    }
 
 
 class CreatedCursorPagination(pagination.CursorPagination):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from helpdesk.api import error_responses
 from surveys import selectors
 
 
@@ -44,7 +45,7 @@ class SurveySummaryApi(APIView):
             OpenApiParameter("start", str, description="YYYY-MM-DD (default: 8 weeks ago)"),
             OpenApiParameter("end", str, description="YYYY-MM-DD (default: today)"),
         ],
-        responses=SummarySerializer,
+        responses={200: SummarySerializer, **error_responses(400, 403)},
     )
     def get(self, request: Request) -> Response:
         user = request.user

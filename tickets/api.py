@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from helpdesk.api import error_responses
 from tickets.access import (
     can_see_internal_notes,
     is_staff_user,
@@ -95,6 +96,11 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(subject__icontains=value.strip()[:200])
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: TicketOutputSerializer(many=True), **error_responses(400, 404)}
+    )
+)
 class TicketListCreateApi(generics.ListAPIView[Ticket]):
     serializer_class = TicketOutputSerializer
     filterset_class = TicketFilter
@@ -103,7 +109,10 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
     def get_queryset(self) -> QuerySet[Ticket]:
         return ticket_queryset(_user(self.request))
 
-    @extend_schema(request=TicketCreateSerializer, responses={201: TicketOutputSerializer})
+    @extend_schema(
+        request=TicketCreateSerializer,
+        responses={201: TicketOutputSerializer, **error_responses(400, 403)},
+    )
     def post(self, request: Request) -> Response:
         user = _user(request)
         data = TicketCreateSerializer(data=request.data)
@@ -138,7 +147,7 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
 
 
 class TicketDetailApi(APIView):
-    @extend_schema(responses=TicketOutputSerializer)
+    @extend_schema(responses={200: TicketOutputSerializer, **error_responses(404)})
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = ticket_queryset(_user(request)).filter(pk=ticket_id).first()
         if ticket is None:
@@ -147,7 +156,7 @@ class TicketDetailApi(APIView):
 
     @extend_schema(
         request=TicketUpdateSerializer,
-        responses={200: TicketOutputSerializer, 409: None},
+        responses={200: TicketOutputSerializer, **error_responses(400, 403, 404, 409)},
     )
     def patch(self, request: Request, ticket_id: int) -> Response:
         ticket = ticket_get_for_user(user=_user(request), ticket_id=ticket_id)
@@ -185,7 +194,10 @@ class TicketDetailApi(APIView):
 
 
 class TicketMergeApi(APIView):
-    @extend_schema(request=TicketMergeSerializer, responses=TicketOutputSerializer)
+    @extend_schema(
+        request=TicketMergeSerializer,
+        responses={200: TicketOutputSerializer, **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request, ticket_id: int) -> Response:
         user = _user(request)
         source = ticket_get_for_user(user=user, ticket_id=ticket_id)
@@ -206,13 +218,16 @@ class MessageListCreateApi(APIView):
             messages = messages.exclude(kind=MessageKind.NOTE)
         return messages.order_by("created_at", "id")
 
-    @extend_schema(responses=MessageOutputSerializer(many=True))
+    @extend_schema(responses={200: MessageOutputSerializer(many=True), **error_responses(404)})
     def get(self, request: Request, ticket_id: int) -> Response:
         user = _user(request)
         ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
         return Response(MessageOutputSerializer(self._messages(user, ticket)[:500], many=True).data)
 
-    @extend_schema(request=MessageCreateSerializer, responses={201: MessageOutputSerializer})
+    @extend_schema(
+        request=MessageCreateSerializer,
+        responses={201: MessageOutputSerializer, **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request, ticket_id: int) -> Response:
         user = _user(request)
         ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
@@ -255,6 +270,9 @@ class MessageListCreateApi(APIView):
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: QueueOutputSerializer(many=True), **error_responses()})
+)
 class QueueListApi(generics.ListAPIView[Queue]):
     serializer_class = QueueOutputSerializer
     pagination_class = None
