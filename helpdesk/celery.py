@@ -45,13 +45,9 @@ def _configure() -> None:
             "interval_step": 0.2,
             "interval_max": 0.5,
         },
-        task_publish_retry=True,
-        task_publish_retry_policy={
-            "max_retries": 1,
-            "interval_start": 0,
-            "interval_step": 0.2,
-            "interval_max": 0.5,
-        },
+        # One attempt: a failure opens the circuit breaker (helpdesk.resilience) and the
+        # outbox sweep publishes the work later, so retrying here would only add latency.
+        task_publish_retry=False,
         task_default_queue="default",
         task_routes={
             "empathy.*": {"queue": "scoring"},

@@ -10,12 +10,19 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role, Team, User
+from helpdesk import resilience
 from tickets.models import Channel, Customer, Organisation, Queue, Ticket
 from tickets.services import ticket_create
 
 pytest_plugins = ["tests.integration.fixtures"]
 
 _seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed() -> None:
+    """A test that broke Redis on purpose must not leave the next one skipping it."""
+    resilience.reset()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helpdesk.resilience import redis_failed, redis_usable
 from tickets.models import EventDelivery, Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -94,14 +95,16 @@ def enqueue_event(event_id: int, kind: str) -> None:
     from tickets.tasks import outbox_deliver
 
     for handler in handlers_for(kind):
+        if not redis_usable():
+            return  # the broker failed a moment ago; the sweep delivers this event later
         try:
             outbox_deliver.apply_async((event_id, handler.name), queue=handler.queue)
-        except Exception:  # the broker is down or frozen; the sweep will retry
+        except Exception as exc:  # the broker is down or frozen; the sweep will retry
+            redis_failed(exc)
             logger.warning(
                 "Could not enqueue %s for event %s; the outbox sweep will retry.",
                 handler.name,
                 event_id,
-                exc_info=True,
             )
 
 

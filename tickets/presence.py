@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from helpdesk.resilience import redis_failed, redis_usable
+
 HEARTBEAT_SECONDS = 10
 STALE_AFTER_SECONDS = 30
 MODES = ("viewing", "replying")
@@ -32,6 +34,8 @@ def presence_beat(*, ticket_id: int, user_id: int, name: str, mode: str) -> list
     """Record that `user_id` is on the ticket; return the *other* people present."""
     mode = mode if mode in MODES else "viewing"
     now = time.time()
+    if not redis_usable():
+        return []
     try:
         entries: dict[int, tuple[str, str, float]] = cache.get(_key(ticket_id)) or {}
         entries = {
@@ -39,7 +43,8 @@ def presence_beat(*, ticket_id: int, user_id: int, name: str, mode: str) -> list
         }
         entries[user_id] = (name, mode, now)
         cache.set(_key(ticket_id), entries, timeout=STALE_AFTER_SECONDS * 2)
-    except Exception:  # the cache is down: collision hints are a nicety, not a requirement
+    except Exception as exc:  # the cache is down: collision hints are a nicety
+        redis_failed(exc)
         return []
     return [
         Present(user_id=uid, name=entry[0], mode=entry[1])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-from functools import partial
 import secrets
 import socket
 import ssl
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from helpdesk.resilience import redis_failed, redis_usable
 from tickets.errors import TicketError
 from tickets.models import EventKind, TicketEvent
 from webhooks.models import EVENT_CHOICES, Webhook, WebhookDelivery
@@ -107,9 +108,12 @@ def webhooks_fan_out(event: TicketEvent) -> int:
 def _enqueue(delivery_id: int) -> None:
     from webhooks.tasks import webhook_deliver
 
+    if not redis_usable():
+        return  # still pending in the database; a later sweep or retry sends it
     try:
         webhook_deliver.delay(delivery_id)
-    except Exception:
+    except Exception as exc:
+        redis_failed(exc)
         logger.warning("Broker unavailable; webhook delivery %s waits for the sweep", delivery_id)
 
 

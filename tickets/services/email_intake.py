@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from helpdesk.resilience import redis_failed, redis_usable
 from tickets.email_parsing import EmailParseError, ParsedEmail, parse_email
 from tickets.errors import TicketError
 from tickets.models import Channel, InboundEmail, Message, Status, Ticket
@@ -66,9 +67,12 @@ def email_receive(raw: bytes) -> tuple[InboundEmail, bool]:
 def _enqueue(inbound_id: int) -> None:
     from tickets.tasks import email_process
 
+    if not redis_usable():
+        return  # the outbox sweep picks up stored mail that was never processed
     try:
         email_process.delay(inbound_id)
-    except Exception:
+    except Exception as exc:
+        redis_failed(exc)
         logger.warning("Broker unavailable; inbound mail %s waits for the sweep", inbound_id)
 
 
