@@ -81,6 +81,17 @@ class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class TagsForm(forms.Form):
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma separated")
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, label="Merge into ticket #")
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters; an unknown value is ignored rather than an error page."""
 

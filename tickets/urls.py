@@ -44,6 +44,9 @@ workspace_patterns = (
         path("<int:ticket_id>/priority/", workspace.ticket_priority_post, name="priority"),
         path("<int:ticket_id>/take/", workspace.ticket_take_post, name="take"),
         path("<int:ticket_id>/presence/", presence.presence, name="presence"),
+        path("<int:ticket_id>/assign/", workspace.ticket_assign_post, name="assign"),
+        path("<int:ticket_id>/tags/", workspace.ticket_tags_post, name="tags"),
+        path("<int:ticket_id>/merge/", workspace.ticket_merge_post, name="merge"),
     ],
     "workspace",
 )

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,19 +20,25 @@ from tickets.errors import StaleTicketError, TicketError
 from tickets.extensions import reply_panels
 from tickets.forms import (
     AgentReplyForm,
+    AssignForm,
     BulkActionForm,
+    MergeForm,
     PriorityForm,
     QueueFilterForm,
     StatusForm,
+    TagsForm,
     to_attachment_inputs,
 )
 from tickets.models import Status, Ticket
 from tickets.selectors import Cursor, queue_page, queue_tickets
 from tickets.services import (
+    ticket_assign,
     ticket_change_status,
+    ticket_merge,
     ticket_note_add,
     ticket_reply,
     ticket_set_priority,
+    ticket_set_tags,
     ticket_take,
 )
 from tickets.services.macros import macro_render, macros_for
@@ -114,6 +120,9 @@ def _detail_context(
         "macros": macros_for(user=user, ticket=ticket),
         "reply_form": reply_form or AgentReplyForm(initial={"version": ticket.version}),
         "status_form": StatusForm(initial={"status": ticket.status, "version": ticket.version}),
+        "queue_agents": User.objects.filter(queues=ticket.queue_id, is_active=True).order_by(
+            "first_name", "pk"
+        ),
         "priority_form": PriorityForm(
             initial={"priority": ticket.priority, "version": ticket.version}
         ),
@@ -232,7 +241,7 @@ def ticket_take_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpR
 def _apply(
     request: AuthenticatedHttpRequest,
     ticket: Ticket,
-    form: StatusForm | PriorityForm,
+    form: StatusForm | PriorityForm | AssignForm | TagsForm,
     action: Callable[[dict[str, Any]], object],
     success: str,
 ) -> HttpResponse:
@@ -245,4 +254,65 @@ def _apply(
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, success)
+    return redirect("workspace:detail", ticket_id=ticket.pk)
+
+
+@require_POST
+@staff_required
+def ticket_assign_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That assignment could not be read; please try again.")
+        return redirect("workspace:detail", ticket_id=ticket.pk)
+    assignee = None
+    if form.cleaned_data["assignee"]:
+        assignee = User.objects.filter(pk=form.cleaned_data["assignee"], is_active=True).first()
+        if assignee is None:
+            messages.error(request, "No such agent.")
+            return redirect("workspace:detail", ticket_id=ticket.pk)
+    return _apply(
+        request,
+        ticket,
+        form,
+        lambda d: ticket_assign(
+            ticket=ticket, actor=request.user, assignee=assignee, expected_version=d["version"]
+        ),
+        "Assignment updated.",
+    )
+
+
+@require_POST
+@staff_required
+def ticket_tags_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = TagsForm(request.POST)
+    return _apply(
+        request,
+        ticket,
+        form,
+        lambda d: ticket_set_tags(ticket=ticket, actor=request.user, tags=d["tags"]),
+        "Tags updated.",
+    )
+
+
+@require_POST
+@staff_required
+def ticket_merge_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the number of the ticket to merge into.")
+        return redirect("workspace:detail", ticket_id=ticket.pk)
+    try:
+        # The target goes through the same access check: no merging into hidden tickets.
+        target = ticket_get_for_user(user=request.user, ticket_id=form.cleaned_data["into"])
+        merged = ticket_merge(source=ticket, target=target, actor=request.user)
+    except Http404:
+        messages.error(request, f"Ticket #{form.cleaned_data['into']} was not found.")
+    except TicketError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Merged into #{merged.pk}.")
+        return redirect("workspace:detail", ticket_id=merged.pk)
     return redirect("workspace:detail", ticket_id=ticket.pk)

@@ -1,0 +1,55 @@
+"""Assignment, tags and merge from the ticket page."""
+
+import pytest
+
+from tickets.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agent_assigns_a_ticket_to_a_colleague_of_the_queue(
+    ticket, client_agent, make_user, queue
+):
+    colleague = make_user("agent")
+    queue.agents.add(colleague)
+    response = client_agent.post(
+        f"/tickets/{ticket.pk}/assign/", {"assignee": colleague.pk, "version": ticket.version}
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == colleague
+
+
+def test_assigning_to_someone_outside_the_queue_is_refused(ticket, client_agent, other_agent):
+    client_agent.post(
+        f"/tickets/{ticket.pk}/assign/", {"assignee": other_agent.pk, "version": ticket.version}
+    )
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_tags_are_replaced_from_a_comma_separated_list(ticket, client_agent):
+    client_agent.post(f"/tickets/{ticket.pk}/tags/", {"tags": "Billing, refund ,  "})
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "refund"]
+
+
+def test_merge_moves_the_conversation_and_closes_the_source(make_ticket, client_agent):
+    source, target = make_ticket(subject="Dup"), make_ticket(subject="Original")
+    response = client_agent.post(f"/tickets/{source.pk}/merge/", {"into": target.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{target.pk}/"
+    source.refresh_from_db()
+    assert source.status == Status.CLOSED
+    assert source.merged_into == target
+    assert target.messages.count() == 2
+
+
+def test_merge_into_a_ticket_the_agent_cannot_see_is_not_found(
+    make_ticket, client_agent, other_queue
+):
+    source = make_ticket()
+    hidden = make_ticket(queue=other_queue)
+    client_agent.post(f"/tickets/{source.pk}/merge/", {"into": hidden.pk})
+    source.refresh_from_db()
+    assert source.merged_into is None
+    assert hidden.messages.count() == 1
