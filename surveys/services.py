@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +26,6 @@ from tickets.services import ticket_set_tags
 logger = logging.getLogger(__name__)
 
 LOW_RATING = 2
-SEND_BATCH = 200
 # A mail the server refused is tried again after this, not on every dispatch.
 SEND_RETRY = timedelta(hours=1)
 DONE = (Status.RESOLVED, Status.CLOSED)
@@ -138,92 +138,100 @@ def _send_survey_mail(survey: Survey, *, reminder: bool) -> None:
 def _try_send_survey_mail(survey: Survey, *, reminder: bool) -> bool:
     try:
         _send_survey_mail(survey, reminder=reminder)
-    except Exception:  # SMTP refusals and outages alike: this survey waits, others go
+    # Refused or malformed addresses and SMTP outages: this survey waits, others go.
+    # Anything else (a time limit, a shutdown) must stop the run, not be swallowed.
+    except (smtplib.SMTPException, OSError, ValueError):
         logger.warning("Could not mail survey %s; will try again.", survey.pk, exc_info=True)
         return False
+    return True
+
+
+def _dispatch_one(survey: Survey, now: datetime) -> bool:
+    """Send one locked, due survey unless it must wait or be skipped. True if sent."""
+    later = _quiet_until(survey, now)
+    if later is not None:
+        survey.send_after = later
+        survey.save(update_fields=["send_after"])
+        return False
+    # Checked again at sending time: two tickets resolved close together are both
+    # scheduled before either survey is sent.
+    cooldown_since = now - timedelta(days=settings.ATTUNE_SURVEY_COOLDOWN_DAYS)
+    surveyed = (
+        Survey.objects.filter(customer_id=survey.customer_id, sent_at__gte=cooldown_since)
+        .exclude(pk=survey.pk)
+        .exists()
+    )
+    if surveyed or not survey.customer.user.email:
+        survey.state = Survey.State.SKIPPED
+        survey.save(update_fields=["state"])
+        return False
+    if not _try_send_survey_mail(survey, reminder=False):
+        survey.send_after = now + SEND_RETRY
+        survey.save(update_fields=["send_after"])
+        return False
+    survey.state = Survey.State.SENT
+    survey.sent_at = now
+    survey.save(update_fields=["state", "sent_at"])
+    event_record(
+        ticket=survey.ticket, kind=EventKind.SURVEY_SENT, data={"survey": survey.pk}, at=now
+    )
     return True
 
 
 def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
     """Send every due survey once. Safe to run in several workers at the same time.
 
-    Each batch locks its rows with SKIP LOCKED, so concurrent dispatchers take
-    disjoint surveys, and the state moves to "sent" in the same transaction.
+    Each survey is locked with SKIP LOCKED, so concurrent dispatchers take different
+    ones, and it is marked sent in its own transaction right after its mail: a run
+    interrupted by a time limit or a restart cannot roll back what was already mailed.
     """
     sent = 0
     fixed_now = now
     while sent < limit:
-        # A caller's `now` holds for every batch; otherwise each batch reads the clock.
+        # A caller's `now` holds throughout; otherwise each survey reads the clock.
         now = fixed_now or timezone.now()
-        cooldown_since = now - timedelta(days=settings.ATTUNE_SURVEY_COOLDOWN_DAYS)
         with transaction.atomic():
-            batch = list(
+            survey = (
                 Survey.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=Survey.State.SCHEDULED, send_after__lte=now)
                 .select_related("ticket", "customer__user")
-                .order_by("send_after", "pk")[:SEND_BATCH]
+                .order_by("send_after", "pk")
+                .first()
             )
-            if not batch:
+            if survey is None:
                 break
-            for survey in batch:
-                later = _quiet_until(survey, now)
-                if later is not None:
-                    survey.send_after = later
-                    survey.save(update_fields=["send_after"])
-                    continue
-                # Checked again at sending time: two tickets resolved close together are
-                # both scheduled before either survey is sent.
-                if (
-                    Survey.objects.filter(
-                        customer_id=survey.customer_id, sent_at__gte=cooldown_since
-                    )
-                    .exclude(pk=survey.pk)
-                    .exists()
-                ):
-                    survey.state = Survey.State.SKIPPED
-                    survey.save(update_fields=["state"])
-                    continue
-                if not survey.customer.user.email:
-                    survey.state = Survey.State.SKIPPED
-                    survey.save(update_fields=["state"])
-                    continue
-                # One refused mail must not roll back the batch: the mails already sent
-                # in it would be sent again by the next dispatch.
-                if not _try_send_survey_mail(survey, reminder=False):
-                    survey.send_after = now + SEND_RETRY
-                    survey.save(update_fields=["send_after"])
-                    continue
-                survey.state = Survey.State.SENT
-                survey.sent_at = now
-                survey.save(update_fields=["state", "sent_at"])
-                event_record(
-                    ticket=survey.ticket,
-                    kind=EventKind.SURVEY_SENT,
-                    data={"survey": survey.pk},
-                    at=now,
-                )
+            if _dispatch_one(survey, now):
                 sent += 1
     return sent
 
 
 def surveys_send_reminders(*, now: datetime | None = None) -> int:
-    """One reminder, a few days after sending, for surveys still unanswered and open."""
+    """One reminder, a few days after sending, for surveys still unanswered and open.
+
+    As in dispatching, each reminder is recorded in its own transaction, right after
+    its mail.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.ATTUNE_SURVEY_REMINDER_DAYS)
     closes_after = now - timedelta(days=settings.ATTUNE_SURVEY_EDIT_DAYS)
+    due = Survey.objects.filter(
+        state=Survey.State.SENT,
+        rating__isnull=True,
+        reminded_at__isnull=True,
+        sent_at__lte=cutoff,
+        sent_at__gt=closes_after,
+    )
     reminded = 0
-    with transaction.atomic():
-        for survey in (
-            Survey.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                state=Survey.State.SENT,
-                rating__isnull=True,
-                reminded_at__isnull=True,
-                sent_at__lte=cutoff,
-                sent_at__gt=closes_after,
+    for survey_id in list(due.order_by("sent_at", "pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            survey = (
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("ticket", "customer__user")
+                .filter(pk=survey_id)
+                .first()
             )
-            .select_related("ticket", "customer__user")[:SEND_BATCH]
-        ):
+            if survey is None:
+                continue  # answered meanwhile, or another run has it
             if _quiet_until(survey, now) is not None:
                 continue  # night for the customer: a later hourly run reminds them
             if not _try_send_survey_mail(survey, reminder=True):

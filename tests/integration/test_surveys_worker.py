@@ -102,13 +102,10 @@ def test_it_sends_each_survey_once_with_concurrent_dispatchers(make_due_surveys,
             connections.close_all()
 
     threads = [threading.Thread(target=dispatch) for _ in range(DISPATCHERS)]
-    # Small batches, so the dispatchers interleave over many batches instead of the
-    # first one locking every due survey at once.
-    with mock.patch("surveys.services.SEND_BATCH", 4):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
 
     assert errors == []
     assert sum(counts) == SURVEYS
@@ -119,8 +116,7 @@ def test_it_sends_each_survey_once_with_concurrent_dispatchers(make_due_surveys,
 
 
 def test_it_sends_each_survey_once_when_the_worker_dispatches_concurrently(make_due_surveys):
-    # Fewer surveys: the worker takes its batches of 200 in one go, so the interleaving
-    # here is between whole dispatch tasks on its two processes.
+    # Fewer surveys (setting up is slow): the worker runs two dispatches at a time.
     due_surveys = make_due_surveys(16)
     for _ in range(DISPATCHERS):
         tasks.surveys_dispatch_due.delay()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.urls import resolve as url_resolve
@@ -341,6 +342,53 @@ def test_it_keeps_what_was_sent_when_one_mail_fails(make_ticket, make_customer, 
     failed = Survey.objects.get(customer=refused)
     assert failed.state == Survey.State.SCHEDULED
     assert failed.send_after > now  # tried again later, not in a tight loop
+
+
+class InterruptedBackend(locmem.EmailBackend):
+    """The worker's soft time limit strikes (or it is restarted) while sending the third."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= 2:
+            raise SoftTimeLimitExceeded()
+        return super().send_messages(messages)
+
+
+def test_it_does_not_mail_twice_after_an_interrupted_dispatch(
+    make_ticket, make_customer, agent, settings
+):
+    customers = [make_customer(email=f"c{i}@example.com") for i in range(4)]
+    for customer in customers:
+        resolve(make_ticket(requester=customer), agent)
+    now = timezone.now() + timedelta(seconds=1)
+
+    settings.EMAIL_BACKEND = "tests.surveys.test_services.InterruptedBackend"
+    with pytest.raises(SoftTimeLimitExceeded):
+        surveys_dispatch_due(now=now)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert surveys_dispatch_due(now=now) == 2
+
+    # What was mailed before the interruption stays recorded as sent.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.user.email for c in customers)
+    assert TicketEvent.objects.filter(kind=EventKind.SURVEY_SENT).count() == 4
+
+
+def test_it_does_not_remind_twice_after_an_interrupted_run(
+    make_ticket, make_customer, agent, settings
+):
+    customers = [make_customer(email=f"c{i}@example.com") for i in range(4)]
+    for customer in customers:
+        resolve(make_ticket(requester=customer), agent)
+    surveys_dispatch_due()
+    mail.outbox.clear()
+    later = timezone.now() + timedelta(days=3, minutes=1)
+
+    settings.EMAIL_BACKEND = "tests.surveys.test_services.InterruptedBackend"
+    with pytest.raises(SoftTimeLimitExceeded):
+        surveys_send_reminders(now=later)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert surveys_send_reminders(now=later) == 2
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.user.email for c in customers)
 
 
 def test_it_does_not_survey_a_customer_without_an_email_address(make_ticket, make_customer, agent):
