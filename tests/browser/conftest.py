@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; ATTUNE_CHROMIUM points elsewhere on other systems. Never downloaded.
+CHROMIUM = Path(os.environ.get("ATTUNE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 AXE_SUMMARY = ROOT / "tests" / "artifacts" / "axe-summary.json"
@@ -62,6 +64,16 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: None, live_server: Any) -> Any:
+    """pytest-django's live server, stopped before the test database is dropped.
+
+    The original does not depend on the database setup, so it could outlive it, and its
+    open connection made DROP DATABASE wait for seconds at the end of the session.
+    """
+    return live_server
 
 
 @pytest.fixture(scope="session")
@@ -121,6 +133,8 @@ class Journey:
         self.current_step = "(setup)"
         self.console_errors: list[str] = []
         self._reported = 0
+        self._allowed: list[re.Pattern[str]] = []
+        self.started = time.monotonic()
 
     # -- pages ---------------------------------------------------------------------------
     def new_page(self) -> Page:
@@ -140,7 +154,13 @@ class Journey:
         # CSP violations are reported as console errors ("Refused to ...").
         if message.type == "error":
             location = message.location.get("url", "")
-            self.console_errors.append(f"console.error: {message.text} ({location})")
+            text = f"console.error: {message.text} ({location})"
+            if not any(p.search(text) for p in self._allowed):
+                self.console_errors.append(text)
+
+    def allow_console_error(self, pattern: str) -> None:
+        """Expect this error from now on (e.g. the 404 of a page that must answer 404)."""
+        self._allowed.append(re.compile(pattern))
 
     def close(self) -> None:
         for context in self.contexts:
@@ -151,7 +171,7 @@ class Journey:
         """Name what happens next; fail early if the browser logged an error meanwhile."""
         self.assert_no_console_errors()
         self.current_step = text
-        print(f"[{self.test_name}] step: {text}")
+        print(f"[{self.test_name} +{time.monotonic() - self.started:.1f}s] step: {text}")
 
     def assert_no_console_errors(self) -> None:
         new = self.console_errors[self._reported :]
@@ -182,6 +202,7 @@ class Journey:
         for v in violations:
             counts[v.get("impact") or "minor"] = counts.get(v.get("impact") or "minor", 0) + 1
         AXE_RESULTS[name] = counts
+        print(f"[{self.test_name} +{time.monotonic() - self.started:.1f}s] axe {name}: {counts}")
         if violations:
             print(f"axe on {name}:\n{_format_violations(violations)}")
         blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
