@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from empathy.models import ReplyScore, Review, ScoringFailure
 from empathy.services import reply_score, review_save
-from tickets.models import Message, Ticket
+from tickets.models import Channel, Message, MessageKind, Ticket
 from tickets.services import ticket_customer_reply, ticket_reply
 
 pytestmark = pytest.mark.django_db
@@ -246,9 +246,19 @@ def test_it_sends_an_anonymous_visitor_to_login(client):
 
 
 def make_history(n: int, ticket: Ticket, agents: list, reviewer) -> None:
+    """n scored replies over 20 days; rows written directly, as ticket_reply is not under test."""
+    now = timezone.now()
     for i in range(n):
-        body = EMPATHIC if i % 3 == 0 else PLAIN
-        score = scored(ticket, agents[i % len(agents)], body, days_ago=i % 20)
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=MessageKind.REPLY,
+            author=agents[i % len(agents)],
+            body=EMPATHIC if i % 3 == 0 else PLAIN,
+            channel=Channel.WEB,
+            created_at=now - timedelta(days=i % 20),
+        )
+        score = reply_score(message=message)
+        assert score is not None
         if i % 4 == 0:
             levels = {"listening": 0, "validation": 1, "reflection": 2, "tone": 1}
             review_save(score=score, reviewer=reviewer, levels=levels, feedback="", exemplary=False)
