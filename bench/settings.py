@@ -6,6 +6,7 @@ its own (12) so no test worker ever takes a bench task or the other way round.
 """
 
 import os
+import warnings
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault(
@@ -27,3 +28,5 @@ AXES_ENABLED = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# No collectstatic for a benchmark: WhiteNoise serves from the finders, quietly.
+warnings.filterwarnings("ignore", message="No directory at: ")
