@@ -53,3 +53,15 @@ def test_merge_into_a_ticket_the_agent_cannot_see_is_not_found(
     source.refresh_from_db()
     assert source.merged_into is None
     assert hidden.messages.count() == 1
+
+
+def test_merging_into_a_resolved_ticket_reopens_it_for_good(make_ticket, agent):
+    from tickets.services import ticket_change_status, ticket_merge
+
+    target = make_ticket(subject="Original")
+    ticket_change_status(ticket=target, actor=agent, status="resolved")
+    source = make_ticket(subject="Follow-up")
+    ticket_merge(source=source, target=target, actor=agent)
+    target.refresh_from_db()
+    assert target.status == Status.OPEN
+    assert target.resolved_at is None

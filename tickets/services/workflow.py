@@ -184,7 +184,9 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
         fields |= apply_status(source, Status.CLOSED, actor=actor, at=now)
     fields |= set(ticket_refresh(source, now=now))
     touch(source, fields)
-    if target.status in (Status.RESOLVED,):
-        apply_status(target, Status.OPEN, actor=actor, at=now)
-    touch(target, {"status", "sla_pauses", *ticket_refresh(target, now=now)})
+    target_fields: set[str] = set()
+    if target.status == Status.RESOLVED:
+        # New messages arrived on a resolved ticket: it needs attention again.
+        target_fields |= apply_status(target, Status.OPEN, actor=actor, at=now)
+    touch(target, target_fields | set(ticket_refresh(target, now=now)))
     return target
