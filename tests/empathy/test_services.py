@@ -254,6 +254,25 @@ def test_it_scores_a_reply_once_when_the_outbox_delivers_it_twice(ticket, agent)
     assert EventDelivery.objects.filter(event=event, handler=HANDLER).count() == 1
 
 
+def test_it_enqueues_scoring_on_the_scoring_queue_only_after_commit(
+    django_capture_on_commit_callbacks, monkeypatch, ticket, agent
+):
+    calls = []
+    monkeypatch.setattr(
+        "tickets.tasks.outbox_deliver.apply_async",
+        lambda args, queue: calls.append((tuple(args), queue)),
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = reply(ticket, agent)
+    assert calls == []  # nothing before commit
+
+    for callback in callbacks:
+        callback()
+    assert ((replied_event(message).pk, HANDLER), "scoring") in calls
+    assert not ReplyScore.objects.exists()  # the worker scores it, not the request
+
+
 def test_it_is_subscribed_to_agent_replies_only(ticket, agent):
     from tickets.outbox import handlers_for
 
