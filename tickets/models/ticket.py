@@ -94,6 +94,13 @@ class Ticket(models.Model):
                 name="ticket_open_order",
                 condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
             ),
+            # The agent's own queue ("mine", the default view): without it the first page
+            # reads every ticket ever assigned to the agent (docs/performance.md).
+            models.Index(
+                fields=["assignee", "-priority_score", "created_at", "id"],
+                name="ticket_assignee_order",
+                condition=models.Q(status__in=["new", "open", "pending", "on_hold"]),
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
         ]
