@@ -142,11 +142,16 @@ def review_save(
             raise TicketError(f"Unknown component {name!r}.")
         if level is not None and level not in LEVEL_RANGE:
             raise TicketError(f"{name.capitalize()} must be 0, 1 or 2.")
-    review, _ = Review.objects.update_or_create(
-        score=score,
-        reviewer=reviewer,
-        defaults={**levels, "feedback": feedback.strip()[:5000], "exemplary": exemplary},
+    feedback = feedback.strip()[:5000]
+    defaults: dict[str, object] = {**levels, "feedback": feedback, "exemplary": exemplary}
+    previous = (
+        Review.objects.filter(score=score, reviewer=reviewer)
+        .values_list("feedback", flat=True)
+        .first()
     )
+    if previous is not None and previous != feedback:
+        defaults["acknowledged_at"] = None  # new words: the agent has not read them yet
+    review, _ = Review.objects.update_or_create(score=score, reviewer=reviewer, defaults=defaults)
     return review
 
 

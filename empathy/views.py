@@ -184,7 +184,9 @@ def review(request: AuthenticatedHttpRequest, score_id: int) -> HttpResponse:
         else:
             messages.success(request, "Review saved. The agent sees your feedback on their page.")
             return redirect("empathy:dashboard")
-    return render(request, "empathy/review.html", {"score": score, "form": form})
+    return render(
+        request, "empathy/review.html", {"score": score, "form": form, "review": existing}
+    )
 
 
 @require_GET

@@ -421,6 +421,19 @@ def test_it_lets_the_replys_agent_acknowledge_with_a_reply(score, manager, agent
     assert review.agent_reply == "Thanks, will do."
 
 
+def test_it_asks_for_a_new_acknowledgement_when_the_feedback_changes(score, manager, agent):
+    review = review_save(score=score, reviewer=manager, levels={}, feedback="v1", exemplary=False)
+    review_acknowledge(review=review, agent=agent, reply="Got it.")
+
+    review_save(score=score, reviewer=manager, levels={"tone": 2}, feedback="v1", exemplary=True)
+    review.refresh_from_db()
+    assert review.acknowledged_at is not None  # same words: still read
+
+    review_save(score=score, reviewer=manager, levels={}, feedback="v2, more", exemplary=True)
+    review.refresh_from_db()
+    assert review.acknowledged_at is None  # the agent has not read these words yet
+
+
 def test_it_refuses_an_acknowledgement_from_anyone_else(score, manager, other_agent):
     review = review_save(
         score=score, reviewer=manager, levels={}, feedback="Warmer.", exemplary=False

@@ -441,6 +441,22 @@ def test_it_lets_the_agent_acknowledge_their_feedback(client_agent, manager, age
     assert "Thanks, will do." in client_agent.get(MINE).content.decode()
 
 
+def test_it_shows_the_manager_the_agents_acknowledgement_and_reply(
+    client_agent, client_for, manager, agent, ticket
+):
+    score = scored(ticket, agent)
+    review = review_save(
+        score=score, reviewer=manager, levels={}, feedback="Warmer.", exemplary=False
+    )
+    client_agent.post(ack_url(review), {"reply": "Thanks, I will name the feeling."})
+
+    response = client_for(manager).get(review_url(score))
+
+    content = response.content.decode()
+    assert "Acknowledged" in content
+    assert "Thanks, I will name the feeling." in content
+
+
 def test_it_hides_feedback_from_another_agent(client_for, manager, agent, teammate, ticket):
     review = review_save(
         score=scored(ticket, agent),
