@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
@@ -46,6 +47,7 @@ from tickets.services import (
     ticket_set_priority,
     ticket_set_tags,
 )
+from tickets.services.common import lock_ticket
 
 
 class Conflict(exceptions.APIException):
@@ -164,29 +166,30 @@ class TicketDetailApi(APIView):
         data = TicketUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        version = values.get("version")
         try:
-            if "status" in values:
-                ticket = ticket_change_status(
-                    ticket=ticket, actor=user, status=values["status"], expected_version=version
-                )
-                version = None  # only the first change is checked against the caller's read
-            if "priority" in values:
-                ticket = ticket_set_priority(
-                    ticket=ticket, actor=user, priority=values["priority"], expected_version=version
-                )
-                version = None
-            if "assignee" in values:
-                assignee = None
-                if values["assignee"] is not None:
-                    assignee = User.objects.filter(pk=values["assignee"], is_active=True).first()
-                    if assignee is None:
-                        raise exceptions.ValidationError({"assignee": ["No such user."]})
-                ticket = ticket_assign(
-                    ticket=ticket, actor=user, assignee=assignee, expected_version=version
-                )
-            if "tags" in values:
-                ticket = ticket_set_tags(ticket=ticket, actor=user, tags=values["tags"])
+            # One PATCH is one change: checked once against the caller's read, under the row
+            # lock, and a refused field leaves none of the others applied.
+            with transaction.atomic():
+                ticket = lock_ticket(ticket.pk, expected_version=values.get("version"))
+                if "status" in values:
+                    ticket = ticket_change_status(
+                        ticket=ticket, actor=user, status=values["status"]
+                    )
+                if "priority" in values:
+                    ticket = ticket_set_priority(
+                        ticket=ticket, actor=user, priority=values["priority"]
+                    )
+                if "assignee" in values:
+                    assignee = None
+                    if values["assignee"] is not None:
+                        assignee = User.objects.filter(
+                            pk=values["assignee"], is_active=True
+                        ).first()
+                        if assignee is None:
+                            raise exceptions.ValidationError({"assignee": ["No such user."]})
+                    ticket = ticket_assign(ticket=ticket, actor=user, assignee=assignee)
+                if "tags" in values:
+                    ticket = ticket_set_tags(ticket=ticket, actor=user, tags=values["tags"])
         except StaleTicketError:
             raise Conflict() from None
         fresh = ticket_queryset(user).get(pk=ticket.pk)
