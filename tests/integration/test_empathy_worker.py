@@ -106,11 +106,11 @@ def _kill_worker(worker) -> None:
     wait_until(lambda: all(_gone(pid) for pid in tree), timeout=10)
 
 
-def _waiting_on_locks() -> int:
+def _scorings_waiting_for_the_rollup() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE 'UPDATE \"empathy_dailyrollup\"%%'"
         )
         return int(cursor.fetchone()[0])
 
@@ -163,7 +163,8 @@ def test_a_worker_killed_while_scoring_loses_nothing_and_duplicates_nothing(
         replies += [
             ticket_reply(ticket=ticket, author=agent, body=f"{BODY} ({i})") for i in range(6, 30)
         ]
-        wait_until(lambda: _waiting_on_locks() >= 2, timeout=30)
+        # Both pool processes (concurrency 2) are now inside a scoring transaction.
+        wait_until(lambda: _scorings_waiting_for_the_rollup() == 2, timeout=30)
 
         _kill_worker(celery_worker)
         # The tasks the dead worker had taken stay unacknowledged in Redis until the
