@@ -81,6 +81,9 @@ POSTS = [
     ("status", {"status": "resolved", "version": 1}),
     ("priority", {"priority": "urgent", "version": 1}),
     ("take", {}),
+    ("assign", {"assignee": "", "version": 1}),
+    ("tags", {"tags": "billing", "version": 1}),
+    ("merge", {"into": 1}),
 ]
 
 
@@ -97,6 +100,7 @@ def test_it_hides_tickets_of_other_queues_from_an_agent(client_for, other_agent,
         None,
     )
     assert ticket.messages.count() == 1
+    assert not ticket.tags.exists()
 
 
 def test_it_only_accepts_post_for_actions(client_agent, ticket) -> None:
@@ -221,8 +225,9 @@ def test_it_issues_a_fixed_number_of_queries_for_the_queue(
         assert len(client_agent.get(QUEUE, {"view": "all"}).context["tickets"]) == 40
 
 
-# Session, user, then one query for the page of tickets with every joined row it shows.
-QUEUE_QUERIES = 3
+# Session, user, the queues and the agents offered as filters, then one query for the
+# page of tickets with every joined row it shows.
+QUEUE_QUERIES = 5
 
 
 # Ticket detail ----------------------------------------------------------------------
@@ -287,8 +292,9 @@ def test_it_issues_a_fixed_number_of_queries_for_the_detail(
 
 
 # Session, user, ticket (with requester, organisation, assignee, queue), messages with
-# authors, their attachments, the requester's other tickets, tags, events with actors.
-DETAIL_QUERIES = 8
+# authors, their attachments, the requester's other tickets, macros, merge candidates,
+# colleagues to assign to, tags, events with actors.
+DETAIL_QUERIES = 11
 
 
 # Actions ----------------------------------------------------------------------------
