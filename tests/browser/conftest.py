@@ -45,32 +45,75 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+class _SharedBrowser:
+    """One Chromium for a run of browser tests, stopped as soon as the run ends.
+
+    Playwright's sync API leaves an event loop running in the test thread while it is
+    up. Django's ORM refuses to run in such a thread unless DJANGO_ALLOW_ASYNC_UNSAFE is
+    set, and asyncio.run / async_to_sync refuse outright. So the browser (and that
+    variable) live only while browser tests run, and never leak into the next tier.
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Browser | None = None
+        self._env_before: str | None = None
+
+    def get(self) -> Browser:
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            # Safe here: the loop only drives the browser; ORM calls are plain sync code.
+            self._env_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def stop(self) -> None:
+        if self._browser is None:
+            return
+        try:
+            self._browser.close()
+            self._playwright.stop()
+        finally:
+            self._browser = self._playwright = None
+            if self._env_before is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self._env_before
+
+
+_SHARED = _SharedBrowser()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def shared_browser() -> Iterator[_SharedBrowser]:
+    """Session-wide: checks once that a browser can run; launches it on first use."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright Python package is not installed")
-    # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
-    # to run in a thread with a running loop unless told it is safe. Here it is: the
-    # loop only drives the browser, and every ORM call is ordinary synchronous code.
-    # Set only while the browser is up, so runs without this tier never see it.
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+    yield _SHARED
+    _SHARED.stop()
+
+
+@pytest.fixture
+def browser(shared_browser: _SharedBrowser) -> Browser:
+    return shared_browser.get()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    result = yield
+    # The next test does not drive a browser (or there is none): stop it now.
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        _SHARED.stop()
+    return result
 
 
 @pytest.fixture(scope="session")
