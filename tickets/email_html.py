@@ -403,9 +403,10 @@ class _TextConverter(HTMLParser):
                     self._emit(line)
             return
         text = _WS_RUN.sub(" ", text)
-        if not text.strip() and (self._pending or not self._out or self._out[-1].endswith(" ")):
-            return
-        self._emit(text)
+        if self._pending or not self._out or self._out[-1].endswith((" ", "\n")):
+            text = text.lstrip(" ")  # no indent at line starts, no double spaces
+        if text:
+            self._emit(text)
 
     # -- parser callbacks -----------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
