@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -38,12 +40,22 @@ class RangeSerializer(serializers.Serializer[object]):
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, date]:
+        end = attrs.get("end") or timezone.localdate()
+        try:
+            start = attrs.get("start") or end - timedelta(days=56)
+        except OverflowError:  # end=0001-01-05: eight weeks before it is no date
+            raise serializers.ValidationError({"end": ["Too early."]}) from None
+        if start > end:
+            raise serializers.ValidationError("The start must not be after the end.")
+        return {"start": start, "end": end}
+
 
 class SurveySummaryApi(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="YYYY-MM-DD (default: 8 weeks ago)"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD (default: today)"),
+            OpenApiParameter("start", date, description="Default: 8 weeks before the end."),
+            OpenApiParameter("end", date, description="Default: today."),
         ],
         responses={200: SummarySerializer, **error_responses(400, 403)},
     )
@@ -54,10 +66,7 @@ class SurveySummaryApi(APIView):
             raise exceptions.PermissionDenied("Survey results are for managers.")
         params = RangeSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        from django.utils import timezone
-
-        end = params.validated_data.get("end") or timezone.localdate()
-        start = params.validated_data.get("start") or end - timedelta(days=56)
+        start, end = params.validated_data["start"], params.validated_data["end"]
         surveys = selectors.in_period(selectors.surveys_visible_to(user), start, end)
         data = {
             "start": start,
