@@ -451,22 +451,22 @@ def _bound_raw(raw: bytes, warnings: list[str]) -> bytes:
     end = _HEADER_END_RE.search(raw)
     head, body = (raw[: end.start()], raw[end.start() :]) if end else (raw, b"")
     if head.count(b"\n") > MAX_HEADER_FIELDS:
-        fields: list[bytes] = []
+        fields: list[list[bytes]] = []  # lines per field; folded lines join the last
         for line in head.splitlines(keepends=True):
             if fields and line[:1] in (b" ", b"\t"):
-                fields[-1] += line
+                fields[-1].append(line)
             else:
-                fields.append(line)
+                fields.append([line])
         seen: set[bytes] = set()
-        kept = []
-        for index, item in enumerate(fields):
-            name = item.split(b":", 1)[0].strip().lower()
+        kept: list[list[bytes]] = []
+        for index, lines in enumerate(fields):
+            name = lines[0].split(b":", 1)[0].strip().lower()
             if index < MAX_HEADER_FIELDS or (name in _NEEDED_FIELDS and name not in seen):
-                kept.append(item)
+                kept.append(lines)
                 seen.add(name)
-        warnings.append(f"{len(fields) - len(kept)} header fields dropped")
-        head = b"".join(kept)
-        raw = head + body
+        if len(kept) < len(fields):
+            warnings.append(f"{len(fields) - len(kept)} header fields dropped")
+            raw = b"".join(line for lines in kept for line in lines) + body
     boundaries = list(dict.fromkeys(m.group(1) for m in _BOUNDARY_DECL_RE.finditer(raw)))[:50]
     delimiters: list[int] = []
     for boundary in boundaries:
