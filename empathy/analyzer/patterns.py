@@ -101,7 +101,7 @@ VALIDATION = _family(
         (
             "i_understand_feeling",
             2,
-            r"i\s+(?:completely\s+|totally\s+|fully\s+|really\s+|can\s+)?(?:understand|appreciate|share|hear)\s+(?:your|the)\s+(?:frustration|concern|disappointment|worry|worries|annoyance|anger|upset|pain|feelings?|stress|anxiety|situation)",
+            r"i\s+(?:(?:completely|totally|fully|really|can|definitely|certainly|truly|absolutely)\s+){0,2}(?:understand|appreciate|share|hear)\s+(?:your|the)\s+(?:frustration|concern|disappointment|worry|worries|annoyance|anger|upset|pain|feelings?|stress|anxiety|situation)",
         ),
         ("i_hear_you", 2, r"i\s+hear\s+you\b"),
         (
@@ -221,6 +221,11 @@ REFLECTION = _family(
             r"(?:so\s+)?what\s+i(?:'m|\s+am)?\s+hear(?:ing)?\s+(?:you\s+)?(?:say|is)|(?:let\s+me|just\s+to|i\s+(?:want|'d\s+like|would\s+like)\s+to)\s+(?:make\s+sure|check|confirm|clarify|be\s+sure)\s+(?:that\s+)?(?:i|we)(?:'ve|\s+have)?\s+(?:understand|understood|got|get|have)|if\s+i\s+(?:understand|understood|read|hear)\s+(?:you\s+|this\s+|that\s+)?(?:correctly|right)|if\s+i(?:'ve|\s+have)\s+(?:got|understood|read)\s+(?:this|that|it|you)\s+(?:right|correctly)|so,?\s+(?:what\s+)?you(?:'re|\s+are)\s+(?:saying|telling\s+me)|in\s+other\s+words|to\s+(?:sum|recap|summari[sz]e)|(?:it\s+)?(?:sounds|seems|looks)\s+(?:like|as\s+(?:if|though)|to\s+me\s+like)\s+(?:you|your|things|the|this|there)|it\s+seems\s+(?:that\s+)?(?:you|your)|you\s+(?:seem|sound)\s+(?:to|like|really|so|very|quite|pretty)|(?:as\s+)?you\s+(?:mentioned|said|described|explained|pointed\s+out|noted|wrote)|you(?:'ve|\s+have)\s+(?:told|explained|described|mentioned)|from\s+what\s+you(?:'ve|\s+have)?\s+(?:said|described|written|told|shared)|(?:i|we)\s+(?:can\s+)?(?:see|understand|gather|hear)\s+(?:that\s+)?(?:you|your)(?:'ve|\s+have|'re|\s+are|\s+were|\s+had)",
         ),
         (
+            "restatement_phrase",
+            2,
+            r"(?:it|that|this)\s+(?:sounds?|seems?|looks?)\s+(?:like|as\s+(?:if|though)|that)\s+(?!(?:an?\s+)?(?:really\s+)?(?:great|good|fantastic|wonderful|smart|fun|nice|lovely|excellent|brilliant|plan|idea|bug|problem\s+(?:with|on)\s+our))(?:\w+\s+){0,6}?(?:you|your|you'?re|you'?ve)\b|i\s+can\s+(?:tell|sense|see)\s+(?:that\s+)?(?:this|that|it|you|your)|i(?:'m|\s+am)\s+(?:sensing|hearing|getting\s+the\s+sense)|i\s+(?:get|have)\s+the\s+(?:sense|feeling|impression)\s+that|(?:from|by)\s+my\s+understanding|my\s+understanding\s+is|you\s+(?:seem|sound)\s+as\s+(?:if|though)",
+        ),
+        (
             "feeling_inference",
             2,
             r"you\s+(?:must|might|may|probably|likely)\s+(?:be\s+|have\s+been\s+|feel\s+|be\s+feeling\s+)"
@@ -241,7 +246,7 @@ REFLECTION = _family(
         (
             "understanding",
             1,
-            r"i\s+(?:totally\s+|completely\s+|fully\s+|really\s+|can\s+|do\s+)?(?:understand|know|get|see|realize|realise|appreciate)\s+(?:that\s+)?(?:your|you(?:'re|'ve|\s+are|\s+have|\s+were|\s+had|\s+need|\s+want|\s+can'?t|\s+didn'?t))|i\s+(?:totally\s+|completely\s+)?(?:understand|know|get)\s+(?:the|that|this)\s+(?:feeling|struggle|frustration|situation|problem|issue)|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)|i\s+feel\s+(?:you|ya)\b|i\s+can\s+relate|i\s+understand\b",
+            r"i\s+(?:(?:totally|completely|fully|really|can|do|definitely|certainly|truly|absolutely)\s+){0,2}(?:understand|know|get|see|realize|realise|appreciate)\s+(?:that\s+)?(?:your|you(?:'re|'ve|\s+are|\s+have|\s+were|\s+had|\s+need|\s+want|\s+can'?t|\s+didn'?t))|i\s+(?:totally\s+|completely\s+)?(?:understand|know|get)\s+(?:the|that|this)\s+(?:feeling|struggle|frustration|situation|problem|issue)|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)|i\s+feel\s+(?:you|ya)\b|i\s+can\s+relate|i\s+understand\b",
         ),
         (
             "shared_experience",

@@ -244,3 +244,19 @@ def test_it_picks_the_issue_not_an_idiom_for_suggestions() -> None:
 )
 def test_it_recognises_encouragement_and_acknowledged_difficulty(reply: str) -> None:
     assert analyze(reply).validation.level >= 1
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "It sounds like the outage has left your whole team stuck.",
+        "I can tell this has made your week a lot harder.",
+        "From my understanding, your card was charged but the order never went through.",
+    ],
+)
+def test_it_recognises_interpretive_restatements(reply: str) -> None:
+    assert analyze(reply).reflection.level == 2
+
+
+def test_it_does_not_treat_praise_of_an_idea_as_restatement() -> None:
+    assert analyze("That sounds like a great idea, thanks!").reflection.level == 0
