@@ -60,7 +60,10 @@ class AgentReplyForm(forms.Form):
     kind = forms.ChoiceField(choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 7}), max_length=MAX_BODY_CHARS)
     set_status = forms.ChoiceField(
-        choices=[("", "Keep status (pending on customer)"), *Status.choices], required=False
+        # "New" is never a target: a replied ticket is no longer new.
+        choices=[("", "Keep status (pending on customer)")]
+        + [(value, label) for value, label in Status.choices if value != Status.NEW],
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     attachments = MultipleFileField()
