@@ -1,13 +1,14 @@
-"""Text helpers for inbound email: HTML sanitiser and converter, string hygiene, quotes.
+"""Text-level helpers for inbound email, split out of ``tickets.email_parsing``.
+
+* HTML: :func:`sanitize_html` (``nh3``, i.e. the Rust ``ammonia`` sanitiser,
+  with a strict allowlist) and :func:`html_to_text` (a small
+  :class:`html.parser.HTMLParser` subclass fed only nh3's well-formed output);
+* string hygiene for headers, filenames and bodies, and lenient decoding of
+  charsets and base64;
+* :func:`strip_quoted_reply`, and the lenient ``email`` policy the parser uses.
 
 Everything here takes untrusted text straight out of a customer's email and
-never executes, fetches or evaluates anything. For HTML, sanitising is done by ``nh3``
-(the Rust ``ammonia`` sanitiser) with an explicit allowlist, and the text
-converter is a small :class:`html.parser.HTMLParser` subclass that only looks
-at tag names and a handful of attributes.
-
-No Django imports: this module is used by the pure parsing layer in
-``tickets.email_parsing`` and must stay importable without settings.
+never executes, fetches or evaluates anything. No Django imports.
 """
 
 from __future__ import annotations
@@ -548,9 +549,18 @@ _OUTLOOK_SENT_RE = re.compile(
 _UNDERSCORE_RULE_RE = re.compile(r"^\s*_{10,}\s*$")
 
 
+_MOBILE_FOOTER_RE = re.compile(
+    r"^\s*(?:sent from my \w[\w ]{0,30}|get outlook for \w[\w ]{0,20}|von meinem \w+ gesendet)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
 def _quote_start(lines: list[str]) -> int | None:
     for i, line in enumerate(lines):
-        if line in ("-- ", "--") or _SEPARATOR_RE.match(line):
+        # RFC 3676 §4.3 "-- " (many clients trim the space), separators, and
+        # the mobile footers that sit right above the quoted conversation.
+        if line in ("-- ", "--") or _SEPARATOR_RE.match(line) or _MOBILE_FOOTER_RE.match(line):
             return i
         # Gmail wraps long attributions over two lines.
         if _ATTRIBUTION_RE.match(line):
@@ -569,8 +579,9 @@ def strip_quoted_reply(text: str) -> str:
 
     Cuts at the first attribution line ("On ... wrote:", "Am ... schrieb ...:",
     "Le ... a écrit :", ...), Outlook "-----Original Message-----" or
-    "From:/Sent:" header block, or RFC 3676 signature delimiter ("-- "), and
-    drops remaining ">"-quoted lines (interleaved replies keep their answers).
+    "From:/Sent:" header block, RFC 3676 signature delimiter ("-- ") or
+    "Sent from my iPhone"-style footer, and drops remaining ">"-quoted lines
+    (interleaved replies keep their answers).
     Returns the original text if nothing would be left.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

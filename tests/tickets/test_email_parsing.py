@@ -761,6 +761,8 @@ def test_it_accepts_an_mbox_from_line_and_crlf_line_endings() -> None:
         ("Top\n> q1\nanswer 1\n> q2\nanswer 2", "Top\nanswer 1\nanswer 2"),
         ("Yes\r\n\r\nOn Tue, Sam wrote:\r\n> old\r\n", "Yes"),
         ("Von: Sam\nGesendet: Montag\nAn: x", "Von: Sam\nGesendet: Montag\nAn: x"),
+        ("Works now.\n\nSent from my iPhone\n\n> On Tue, Sam wrote:", "Works now."),
+        ("Danke\n\nVon meinem iPhone gesendet", "Danke"),
     ],
 )
 def test_it_strips_quoted_replies(text: str, expected: str) -> None:
