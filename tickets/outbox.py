@@ -115,7 +115,9 @@ def event_deliver(event_id: int, handler_name: str) -> bool:
         logger.error("Unknown outbox handler %s for event %s", handler_name, event_id)
         return False
     event = TicketEvent.objects.select_related("ticket", "message").filter(pk=event_id).first()
-    if event is None:
+    if event is None or event.kind not in handler.kinds:
+        # A stale or replayed task (e.g. redelivered against another database) must not
+        # run a handler on an event it never subscribed to.
         return False
     try:
         with transaction.atomic():
