@@ -49,7 +49,7 @@ from tickets.email_html import (
 
 __all__ = [
     "EmailParseError", "ParsedAttachment", "ParsedEmail", "RejectedAttachment",
-    "html_to_text", "parse_email", "strip_quoted_reply",
+    "html_to_text", "normalize_message_id", "parse_email", "strip_quoted_reply",
 ]  # fmt: skip
 
 MAX_TEXT_CHARS = 200_000
@@ -156,7 +156,12 @@ _MSGID_RE = re.compile(r"<([^<>\s]+)>")
 _SAFE_TOKEN_RE = re.compile(r"[^\x21-\x7e]")
 
 
-def _normalize_msgid(value: str) -> str | None:
+def normalize_message_id(value: str) -> str | None:
+    """The id inside the first ``<...>`` (else the first word), printable ASCII only.
+
+    Public so a caller that deduplicates raw bytes before parsing can use the
+    same key; ids over :data:`MAX_MESSAGE_ID_CHARS` become a stable sha256 id.
+    """
     match = _MSGID_RE.search(value)
     candidate = match.group(1) if match else (value.split() or [""])[0]
     candidate = _SAFE_TOKEN_RE.sub("", candidate.strip("<> \t\r\n"))
@@ -173,7 +178,7 @@ def _msgid_list(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     tokens = _MSGID_RE.findall(value) or value.split()
-    ids = _dedupe(filter(None, (_normalize_msgid(f"<{t}>") for t in tokens)))
+    ids = _dedupe(filter(None, (normalize_message_id(f"<{t}>") for t in tokens)))
     return ids[-MAX_REFERENCES:]  # the most recent ancestors are the useful ones
 
 
@@ -357,7 +362,7 @@ class _Collector:
             reason = f"larger than the {self.max_attachment_bytes} byte limit"
             self.rejected.append(RejectedAttachment(name, len(data), reason))
         else:
-            cid = _normalize_msgid(_raw_header(part, "Content-ID") or "")
+            cid = normalize_message_id(_raw_header(part, "Content-ID") or "")
             self.attachments.append(
                 ParsedAttachment(name, content_type, data, len(data), inline, cid)
             )
@@ -537,7 +542,7 @@ def _build(
         warnings.append("multiple From addresses; using the first")
     from_display, from_addr = senders[0]
 
-    message_id = _normalize_msgid(_raw_header(msg, "Message-ID") or "")
+    message_id = normalize_message_id(_raw_header(msg, "Message-ID") or "")
     synthesized = message_id is None
     if message_id is None:
         # Stable across redeliveries of the very same bytes, so duplicates

@@ -36,6 +36,7 @@ from tickets.email_parsing import (
     EmailParseError,
     ParsedEmail,
     html_to_text,
+    normalize_message_id,
     parse_email,
     strip_quoted_reply,
 )
@@ -197,6 +198,23 @@ def test_it_synthesizes_a_stable_message_id_from_the_raw_bytes() -> None:
     assert parsed.message_id == f"{hashlib.sha256(data).hexdigest()}@attune.invalid"
     assert parse_email(data).message_id == parsed.message_id
     assert "missing Message-ID synthesized" in parsed.warnings
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "  <CAH7Fq9x=pLm3kQ2bZ8w@mail.lumenrye.example>  ",
+            "CAH7Fq9x=pLm3kQ2bZ8w@mail.lumenrye.example",
+        ),
+        ("<a@b> (added by relay)", "a@b"),
+        ("bare-id@host", "bare-id@host"),
+        ("<a\x00b@c\r\n>", "ab@c"),
+        ("   ", None),
+    ],
+)
+def test_it_normalizes_message_ids_for_deduplication(value: str, expected: str | None) -> None:
+    assert normalize_message_id(value) == expected
 
 
 def test_it_collects_ticket_numbers_from_subject_tags() -> None:
