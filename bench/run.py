@@ -602,6 +602,7 @@ def surveys(db: str, info: dict[str, Any], timeout: float, parallel: int) -> dic
             time.sleep(0.1)
         # Let every dispatcher finish (they find nothing left) before counting events.
         time.sleep(3)
+        sent_final = sent()
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT count(*), count(DISTINCT data->>'survey') FROM tickets_ticketevent "
@@ -629,7 +630,9 @@ def surveys(db: str, info: dict[str, Any], timeout: float, parallel: int) -> dic
         "per_s": round(done / elapsed, 1) if elapsed else None,
         "survey_sent_events": events,
         "distinct_surveys_in_events": distinct,
-        "exactly_once": events == distinct == n,
+        "sent_after_settling": sent_final,
+        # Every sent survey has exactly one SURVEY_SENT event, and no survey has two.
+        "exactly_once": events == distinct == sent_final,
         "dispatch_tasks": enqueued,
         "worker": "celery prefork, concurrency 2, queue surveys",
         "timed_out": done < n,
@@ -706,7 +709,7 @@ def verdicts(report: dict[str, Any]) -> list[tuple[str, bool | None, str]]:
         out.append(
             (
                 "10,000 surveys in <= 60 s, exactly once",
-                s["seconds"] <= 60 and s["exactly_once"] and not s["timed_out"],
+                s["seconds"] <= 60 and s["exactly_once"] and s["sent"] >= s["surveys"],
                 f"{s['sent']:,} in {s['seconds']} s, {s['survey_sent_events']:,} events",
             )
         )
