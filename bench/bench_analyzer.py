@@ -62,7 +62,9 @@ def make_replies(n: int, seed: int = 7) -> list[tuple[str, str | None]]:
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        parts = [rng.choice(OPENERS), rng.choice(ACKS), rng.choice(BODIES), rng.choice(BODIES)]
+        # 2-4 body sentences: replies of roughly 40-80 words, the typical support reply.
+        bodies = rng.sample(BODIES, rng.randint(2, 4))
+        parts = [rng.choice(OPENERS), rng.choice(ACKS), *bodies]
         parts.append(rng.choice(CLOSERS))
         out.append((" ".join(p for p in parts if p), rng.choice(CUSTOMERS)))
     return out

@@ -25,6 +25,7 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 # Text tokens: a word starting with a letter/digit, apostrophes allowed inside.
 TOKEN_START = re.compile(r"[a-z0-9][a-z0-9']*")
 _MAX_STARTS = 3000
+_MAX_PLANS = 50_000
 
 
 class _Wild(Exception):
@@ -173,6 +174,7 @@ class Dispatcher:
                     self._prefix.setdefault(word[:3], []).append((word, idx))
                 else:
                     by_word.setdefault(word, []).append(idx)
+        self._plans: dict[str, tuple[tuple[Any, ...], tuple[int, ...]]] = {}
         # Prefix keys are the first 1-3 letters; look up only the lengths in use.
         self._prefix_lengths = tuple(sorted({len(k) for k in self._prefix}))
         # word -> (fused regex, ((group number, item index), ...))
@@ -191,21 +193,40 @@ class Dispatcher:
         """Keys of the patterns that fall back to a full scan (for tests and tuning)."""
         return [self._items[i][0] for i in self._scan]
 
+    def _plan(self, word: str) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+        """The fused regexes and prefix patterns to try at a token ``word`` (memoised)."""
+        fused = []
+        # "i'll" also starts with the word "i" (a \\b boundary lies before the apostrophe).
+        for key in (word, word[: word.index("'")]) if "'" in word else (word,):
+            found = self._fused.get(key)
+            if found is not None:
+                fused.append(found)
+        prefixed = [
+            idx
+            for n in self._prefix_lengths
+            for p, idx in self._prefix.get(word[:n], ())
+            if word.startswith(p)
+        ]
+        plan = (tuple(fused), tuple(dict.fromkeys(prefixed)))
+        if len(self._plans) < _MAX_PLANS:  # bounded: adversarial text has endless words
+            self._plans[word] = plan
+        return plan
+
     def findall(self, low: str) -> list[tuple[Any, tuple[int, int]]]:
         """(key, (start, end)) pairs, as per-pattern ``finditer`` over ``low`` would give."""
         out: list[tuple[Any, tuple[int, int]]] = []
         last_end = [0] * len(self._items)
-        fused_get, prefix_get, items = self._fused.get, self._prefix.get, self._items
-        prefix_lengths = self._prefix_lengths
+        plans_get, items = self._plans.get, self._items
         for tok in TOKEN_START.finditer(low):
             word = tok.group()
+            plan = plans_get(word)
+            if plan is None:
+                plan = self._plan(word)
+            fused_list, prefixed = plan
+            if not fused_list and not prefixed:
+                continue
             pos = tok.start()
-            keys = (word, word[: word.index("'")]) if "'" in word else (word,)
-            # "i'll" also starts with the word "i" ("\bi\b" matches there).
-            for key in keys:
-                fused = fused_get(key)
-                if fused is None:
-                    continue
+            for fused in fused_list:
                 m = fused[0].match(low, pos)
                 # Every group sits in an optional look-ahead: lastindex is None when none matched.
                 if m is not None and m.lastindex is not None:
@@ -215,16 +236,12 @@ class Dispatcher:
                         if span[1] > pos and pos >= last_end[idx]:
                             last_end[idx] = span[1]
                             out.append((items[idx][0], span))
-            for n in prefix_lengths:
-                pref = prefix_get(word[:n])
-                if not pref:
-                    continue
-                for p, idx in pref:
-                    if pos >= last_end[idx] and word.startswith(p):
-                        pm = items[idx][1].match(low, pos)
-                        if pm is not None and pm.end() > pos:
-                            last_end[idx] = pm.end()
-                            out.append((items[idx][0], pm.span()))
+            for idx in prefixed:
+                if pos >= last_end[idx]:
+                    pm = items[idx][1].match(low, pos)
+                    if pm is not None and pm.end() > pos:
+                        last_end[idx] = pm.end()
+                        out.append((items[idx][0], pm.span()))
         for idx in self._scan:
             out.extend((items[idx][0], m.span()) for m in items[idx][1].finditer(low))
         return out
