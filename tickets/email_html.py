@@ -540,11 +540,12 @@ _SEPARATOR_RE = re.compile(
     r"|forwarded message|mensaje original)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
-# Outlook's reply header block: "From: ..." followed within two lines by
-# "Sent:"/"Date:" (or the German/French equivalents).
+# Outlook's reply header block: "From: ..." followed within three lines by
+# "Sent:"/"Date:" (or the German/French equivalents). "To:" alone is not
+# enough: "From: Berlin / To: Paris" is an itinerary, not a quote.
 _OUTLOOK_FROM_RE = re.compile(r"^\s*\*?(?:from|von|de)\s*\*?\s*:", re.IGNORECASE)
 _OUTLOOK_SENT_RE = re.compile(
-    r"^\s*\*?(?:sent|date|gesendet|datum|envoy[ée]|to|an|[àa])\s*\*?\s*:", re.IGNORECASE
+    r"^\s*\*?(?:sent|date|gesendet|datum|envoy[ée])\s*\*?\s*:", re.IGNORECASE
 )
 _UNDERSCORE_RULE_RE = re.compile(r"^\s*_{10,}\s*$")
 
@@ -568,7 +569,7 @@ def _quote_start(lines: list[str]) -> int | None:
         if i + 1 < len(lines) and _ATTRIBUTION_RE.match(f"{line} {lines[i + 1]}"):
             return i
         if _OUTLOOK_FROM_RE.match(line) and any(
-            _OUTLOOK_SENT_RE.match(nxt) for nxt in lines[i + 1 : i + 3]
+            _OUTLOOK_SENT_RE.match(nxt) for nxt in lines[i + 1 : i + 4]
         ):
             return i - 1 if i and _UNDERSCORE_RULE_RE.match(lines[i - 1]) else i
     return None

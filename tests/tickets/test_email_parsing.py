@@ -781,6 +781,8 @@ def test_it_accepts_an_mbox_from_line_and_crlf_line_endings() -> None:
         ("Von: Sam\nGesendet: Montag\nAn: x", "Von: Sam\nGesendet: Montag\nAn: x"),
         ("Works now.\n\nSent from my iPhone\n\n> On Tue, Sam wrote:", "Works now."),
         ("Danke\n\nVon meinem iPhone gesendet", "Danke"),
+        ("Booked:\nFrom: Berlin\nTo: Paris\nThanks", "Booked:\nFrom: Berlin\nTo: Paris\nThanks"),
+        ("Ok\n\nDe : Sam\nEnvoyé : lundi\nÀ : Linh", "Ok"),
     ],
 )
 def test_it_strips_quoted_replies(text: str, expected: str) -> None:
