@@ -199,7 +199,7 @@ def evaluate_esconv(folder: Path, limit: int | None = None) -> list[dict[str, An
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     cols = [
-        ("dataset", 46),
+        ("dataset", 62),
         ("component", 10),
         ("n", 6),
         ("accuracy", 8),

@@ -196,7 +196,7 @@ class Dispatcher:
     def _plan(self, word: str) -> tuple[tuple[Any, ...], tuple[int, ...]]:
         """The fused regexes and prefix patterns to try at a token ``word`` (memoised)."""
         fused = []
-        # "i'll" also starts with the word "i" (a \\b boundary lies before the apostrophe).
+        # "i'll" also starts with the word "i" (there is a word boundary before the apostrophe).
         for key in (word, word[: word.index("'")]) if "'" in word else (word,):
             found = self._fused.get(key)
             if found is not None:
