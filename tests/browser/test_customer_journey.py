@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -70,7 +71,11 @@ def test_customer_files_a_request_follows_it_and_answers_the_survey(
     expect(page.get_by_role("heading", name=SUBJECT)).to_be_visible()
     conversation = page.get_by_role("region", name="Conversation")
     expect(conversation).to_contain_text(DESCRIPTION)
-    expect(conversation.get_by_role("link", name="console.txt")).to_be_visible()
+    attachment = conversation.get_by_role("link", name="console.txt")
+    with page.expect_download() as download:
+        attachment.click()
+    assert download.value.suggested_filename == "console.txt"
+    assert Path(download.value.path()).read_bytes() == b"GET /invoices 200"
 
     journey.step("reply from the portal")
     page.get_by_label("Your reply").fill("It also happens in another browser.")
