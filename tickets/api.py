@@ -145,7 +145,8 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
             tags=values["tags"] if is_staff_user(user) else (),
         )
         ticket = ticket_queryset(user).get(pk=ticket.pk)
-        return Response(TicketOutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        body = TicketOutputSerializer(ticket, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TicketDetailApi(APIView):
@@ -154,7 +155,7 @@ class TicketDetailApi(APIView):
         ticket = ticket_queryset(_user(request)).filter(pk=ticket_id).first()
         if ticket is None:
             raise exceptions.NotFound()
-        return Response(TicketOutputSerializer(ticket).data)
+        return Response(TicketOutputSerializer(ticket, context={"request": request}).data)
 
     @extend_schema(
         request=TicketUpdateSerializer,
@@ -193,7 +194,7 @@ class TicketDetailApi(APIView):
         except StaleTicketError:
             raise Conflict() from None
         fresh = ticket_queryset(user).get(pk=ticket.pk)
-        return Response(TicketOutputSerializer(fresh).data)
+        return Response(TicketOutputSerializer(fresh, context={"request": request}).data)
 
 
 class TicketMergeApi(APIView):
@@ -209,7 +210,8 @@ class TicketMergeApi(APIView):
         data.is_valid(raise_exception=True)
         target = ticket_get_for_user(user=user, ticket_id=data.validated_data["into"])
         merged = ticket_merge(source=source, target=target, actor=user)
-        return Response(TicketOutputSerializer(ticket_queryset(user).get(pk=merged.pk)).data)
+        merged = ticket_queryset(user).get(pk=merged.pk)
+        return Response(TicketOutputSerializer(merged, context={"request": request}).data)
 
 
 class MessageListCreateApi(APIView):
