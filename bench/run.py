@@ -530,8 +530,12 @@ def surveys(db: str, info: dict[str, Any], timeout: float, parallel: int) -> dic
         )
         cur.execute(
             "UPDATE surveys_survey SET state = 'scheduled', sent_at = NULL, reminded_at = NULL, "
-            "send_after = now() - interval '2 hours' WHERE id >= %s",
-            [lo],
+            # A backlog of due surveys with distinct times, as resolutions make them. (All at
+            # one instant, the dispatcher's ORDER BY send_after, pk sorts the whole backlog
+            # for every survey: see docs/performance.md.)
+            "send_after = now() - interval '3 hours' + (id - %s) * interval '1 millisecond' "
+            "WHERE id >= %s",
+            [lo, lo],
         )
         # 10,000 different customers, so the send-time cooldown check skips none of them
         # (with 20,000 customers, the history alone would have surveyed most of them
