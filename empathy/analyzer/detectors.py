@@ -291,11 +291,8 @@ def detect_listening(
             level = 2 if _specific(sent, customer) else 1
             out.append(Evidence(start, end, "listening", "open_invitation", "+", level))
             continue
-        if "?" not in sent:
-            if P.WH_INVERTED.match(sent) or P.NO_MARK_QUESTION.match(sent):
-                level = 2 if _specific(sent, customer) else 1
-                out.append(Evidence(start, end, "listening", "open_question", "+", level))
-            continue
+        if "?" not in sent and not (P.WH_INVERTED.match(sent) or P.NO_MARK_QUESTION.match(sent)):
+            continue  # not a question ("How long have you had it" without "?" still is)
         kind = _question_kind(text, start, end, customer, cues)
         if kind is None and _CLAUSE_BREAK.search(sent):
             clause_start = end - len(_last_clause(sent))

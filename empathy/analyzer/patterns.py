@@ -277,7 +277,12 @@ REFLECTION = _family(
 # Discourse openers that may precede the real start of a question.
 _LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile)[,:\s]+){0,3}"
 WH_START = re.compile(
-    _LEAD + r"(?P<wh>what|what'?s|whats|how|how'?s|hows|why|when|where|which|who|whose|whom)\b",
+    _LEAD
+    + r"(?:what|what'?s|whats|how|how'?s|hows|why|which|who|whose|whom)\b"
+    # "When you're alone, ..." opens a clause, not a question.
+    + r"|"
+    + _LEAD
+    + r"(?:when|where)\b(?!\s+(?:you|you'?re|i|i'?m|we|they|he|she)\b)",
     FLAGS,
 )
 AUX_START = re.compile(
@@ -335,7 +340,7 @@ CHECK_UNDERSTANDING = re.compile(
     FLAGS,
 )
 NO_MARK_QUESTION = re.compile(
-    r"^(?:(?:so|and|but|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was|don'?t|didn'?t|aren'?t|isn'?t|haven'?t)\s+(?:you|u|your|there|anyone|he|she|they|things|it)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
+    r"^(?:(?:so|and|but|ok(?:ay)?|hi|hello|hey|well)[,\s]+){0,2}(?:(?:do|did|does|are|were|have|had|can|could|would|will|is|was|don'?t|didn'?t|aren'?t|isn'?t|haven'?t)\s+(?:you|u|there|anyone|he|she|they)|(?:is|was|does|did|has|are|were|isn'?t|wasn'?t|doesn'?t)\s+(?:it|your|things)|any\s+idea|anything\s+(?:else\s+)?(?:you|i)|(?:how|what|why|when|where)\s+(?:was|is|are|were|did|do|does|have|has)\s+(?:you|your))\b",
     FLAGS,
 )
 REFLECTIVE_VERB = re.compile(

@@ -260,3 +260,16 @@ def test_it_recognises_interpretive_restatements(reply: str) -> None:
 
 def test_it_does_not_treat_praise_of_an_idea_as_restatement() -> None:
     assert analyze("That sounds like a great idea, thanks!").reflection.level == 0
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Do your best with the upload and let me know.", "When you're ready, reply to this email."],
+)
+def test_it_does_not_read_imperatives_or_when_clauses_as_questions(reply: str) -> None:
+    assert analyze(reply).listening.level == 0
+
+
+def test_it_reads_an_unpunctuated_question_to_the_customer() -> None:
+    assert analyze("How long have you been seeing the error").listening.level == 2
+    assert analyze("Did you get a confirmation email from us").listening.level == 0
