@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from tickets.models import Channel, MessageKind, Status, Ticket
-from tickets.services import ticket_create
+from tickets.services import ticket_create, ticket_customer_reply
 
 from .helpers import login
 
@@ -50,8 +50,10 @@ def busy_queue(queue, make_customer):
     return made
 
 
-def _open_top_ticket(journey, agent, busy_queue):
+def _open_top_ticket(journey, agent, busy_queue, *, fake_clock=False):
     page = journey.new_page()
+    if fake_clock:
+        page.clock.install()  # timers (the presence heartbeat) advance only when told
     journey.step("sign in as the agent")
     login(page, agent.username)
     journey.step("open the queue (all) and the top ticket")
@@ -154,19 +156,32 @@ def _route_exists(name: str, *args: object) -> bool:
 def test_second_agent_is_warned_someone_is_replying(
     journey, agent, make_user, queue, team, busy_queue
 ):
-    """When two agents open one ticket, the second sees who else is on it."""
+    """Two agents on one ticket see each other; a message arriving mid-draft is flagged."""
     if not _route_exists("workspace:presence", 1):
         pytest.xfail("collision detection not built yet")
     colleague = make_user(first_name="Sam")
     queue.agents.add(colleague)
     team.members.add(colleague)
-    first = _open_top_ticket(journey, agent, busy_queue)
+    top = busy_queue["Export broken again"]
+    first = _open_top_ticket(journey, agent, busy_queue, fake_clock=True)
     first.get_by_label("Body").press_sequentially("Looking into this now", delay=10)
+    first.clock.run_for(10_000)  # the next heartbeat reports "replying"
     second = _open_top_ticket(journey, colleague, busy_queue)
-    journey.step("the second agent sees a collision warning naming the first")
+
+    journey.step("the second agent sees that the first is replying")
     presence = second.locator("#presence")
     expect(presence).to_be_visible()
-    expect(presence).to_have_text(re.compile(rf"{agent.display_name} is (viewing|replying)"))
+    expect(presence).to_have_text(re.compile(rf"{agent.display_name} is replying"))
+    expect(presence).to_have_class(re.compile(r"\bconflict\b"))
+
+    journey.step("the customer writes while the first agent types: the first is warned")
+    ticket_customer_reply(
+        ticket=top, customer=top.requester, body="Any news?", channel=Channel.PORTAL
+    )
+    first.clock.run_for(10_000)
+    warning = first.locator("#presence")
+    expect(warning).to_contain_text("While you were here: a new customer message")
+    expect(warning).to_contain_text(f"{colleague.display_name} is viewing")
     journey.axe("ticket-presence", page=second)
 
 
