@@ -5,9 +5,10 @@ All patterns are compiled once at import. They avoid nested unbounded
 quantifiers (only bounded ``{0,n}`` repeats of simple groups), so matching is
 linear in the (capped) input length and cannot backtrack catastrophically.
 
-Each family is a list of ``(label, strength, pattern)``; the families of one
-component are joined into a single alternation with a named group per entry so
-one ``finditer`` pass per component finds every piece of evidence.
+Each family is a list of ``(label, strength, pattern)`` for one component. All
+families, plus the sentence cues in ``CUES``, are matched together in one token
+pass by :class:`empathy.analyzer.dispatch.Dispatcher` (see ``tone_patterns``).
+Patterns are written lower-case and run on a lower-cased copy of the reply.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from empathy.analyzer.dispatch import Dispatcher
 from empathy.analyzer.lexicon import NEGATIVE_FEELINGS, POSITIVE_FEELINGS
 
 # Every pattern runs on lower-cased text (see text.lower_same_length), so no
@@ -24,7 +24,6 @@ FLAGS = 0
 NEG = "(?:" + "|".join(NEGATIVE_FEELINGS) + ")"
 POS = "(?:" + "|".join(POSITIVE_FEELINGS) + ")"
 INTENS = r"(?:(?:so|really|very|incredibly|super|pretty|such|extremely|quite|truly|a\s+bit|a\s+little|absolutely|genuinely|totally|understandably|incredibly|hugely|deeply|seriously|more\s+than)\s+){0,2}"
-I_AM = r"(?:i'?m|i\s+am|im|we'?re|we\s+are)"
 SUBJ_IT = r"(?:that(?:'s|\s+(?:is|was|has\s+been))|(?:that|this|which|all\s+(?:that|this))\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?|(?:would|can|could|might)\s+(?:be|feel|get))|it\s+(?:sounds?|seems?|must\s+(?:be|have\s+been|feel)|must've\s+been|looks?))"
 
 
@@ -53,11 +52,6 @@ def _family(items: list[tuple[str, float, str]], component: str, polarity: str =
             for label, strength, pattern in items
         )
     )
-
-
-def dispatcher_for(*families: Family) -> Dispatcher:
-    """One dispatcher over several families: a single token pass finds all their cues."""
-    return Dispatcher([(e, e.regex) for f in families for e in f.entries])
 
 
 # ---------------------------------------------------------------- validation
