@@ -804,7 +804,8 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
         cwd=ROOT,
-        env=service_env(args.db),
+        # Index builds on a large data set outlast the 30 s statement timeout of the app.
+        env=service_env(args.db, DJANGO_DB_STATEMENT_TIMEOUT_MS="0"),
         check=True,
         timeout=1800,
     )
