@@ -180,7 +180,7 @@ class Journey:
         self.axe_js = axe_js
         self.contexts: list[BrowserContext] = []
         self.page: Page | None = None
-        self.current_step = "(setup)"
+        self.current_step = "(before the first step)"
         self.console_errors: list[str] = []
         self._reported = 0
         self._allowed: list[re.Pattern[str]] = []
@@ -215,6 +215,23 @@ class Journey:
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+    def report_failure(self) -> None:
+        """Print the step and console errors; screenshot every open page."""
+        print(f"\nFAILED at step: {self.current_step}")
+        pages = [p for c in self.contexts for p in c.pages if not p.is_closed()]
+        # The page the test used last is FAILED-<test>.png; other people's get a suffix.
+        if self.page in pages:
+            pages.remove(self.page)
+            pages.insert(0, self.page)
+        for index, page in enumerate(pages):
+            name = f"FAILED-{self.test_name}" + (f"-{index + 1}" if index else "")
+            try:
+                print(f"screenshot of {page.url}: {self.shot(name, page)}")
+            except Exception as exc:  # a crashed page must not hide the real failure
+                print(f"no screenshot of {page.url}: {exc}")
+        if self.console_errors:
+            print("browser console errors:\n" + "\n".join(self.console_errors))
 
     # -- steps ---------------------------------------------------------------------------
     def step(self, text: str) -> None:
@@ -289,15 +306,13 @@ def journey(
     call = getattr(request.node, "rep_call", None)
     failed = call is not None and call.failed
     try:
-        if failed:
-            print(f"\nFAILED at step: {j.current_step}")
-            if j.page is not None and not j.page.is_closed():
-                path = j.shot(f"FAILED-{name}")
-                print(f"screenshot: {path}")
-            if j.console_errors:
-                print("browser console errors:\n" + "\n".join(j.console_errors))
-        elif call is not None:
+        if call is not None and not failed:
             # Also after an xfail: its expected failure must not hide a JS error.
             j.assert_no_console_errors()
+    except BrowserLogError:
+        failed = True
+        raise
     finally:
+        if failed:
+            j.report_failure()
         j.close()
