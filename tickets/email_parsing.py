@@ -98,8 +98,8 @@ class ParsedEmail:
     cc: tuple[str, ...]
     subject: str
     date: datetime | None  # timezone-aware
-    text: str
-    html: str | None  # sanitised; None when the message had no HTML part
+    text: str = field(repr=False)  # bodies stay out of log lines and tracebacks
+    html: str | None = field(repr=False)  # sanitised; None when there was no HTML part
     attachments: tuple[ParsedAttachment, ...] = ()
     rejected_attachments: tuple[RejectedAttachment, ...] = ()
     is_auto_generated: bool = False
