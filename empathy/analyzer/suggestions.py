@@ -214,11 +214,18 @@ def build(
     original: str,
 ) -> tuple[Suggestion, ...]:
     """One suggestion per missing component (weak ones too when the customer is upset)."""
+    threshold = 2 if opportunity == "high" else 1
+    needs_empathy = opportunity != "low" and (
+        levels["validation"] < threshold
+        or levels["reflection"] < threshold
+        or levels["listening"] < 1
+    )
+    if not needs_empathy and levels["tone"] != 0:
+        return ()  # the common case: nothing to suggest, skip the phrase extraction
     issue = key_phrase(customer_message)
     feeling = customer_feeling(customer_message)
-    threshold = 2 if opportunity == "high" else 1
     out: list[Suggestion] = []
-    if opportunity != "low":
+    if needs_empathy:
         if levels["validation"] < threshold:
             out.append(
                 Suggestion(
