@@ -48,6 +48,7 @@ from tickets.services import (
     ticket_set_tags,
 )
 from tickets.services.common import lock_ticket
+from tickets.services.intake import default_queue
 
 
 class Conflict(exceptions.APIException):
@@ -125,28 +126,44 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
             email = values.get("requester_email")
             if not email:
                 raise exceptions.ValidationError({"requester_email": ["Required for staff."]})
-            requester = customer_get_or_create(email=email, name=values["requester_name"])
-            if values.get("queue"):
-                queue = queues_visible_to(user).filter(slug=values["queue"]).first()
-                if queue is None:
-                    raise exceptions.ValidationError({"queue": ["No such queue."]})
+            queue = self._staff_queue(user, values.get("queue"))
+            name = values["requester_name"]
         else:
             if values.get("requester_email") or values.get("queue"):
                 raise exceptions.PermissionDenied("Customers file tickets for themselves only.")
-            requester = customer_get_or_create(email=user.email, name=user.get_full_name())
-        ticket = ticket_create(
-            requester=requester,
-            subject=values["subject"],
-            body=values["body"],
-            urgency=values["urgency"],
-            channel=Channel.API,
-            queue=queue,
-            created_by=user if is_staff_user(user) else None,
-            tags=values["tags"] if is_staff_user(user) else (),
-        )
+            email, name = user.email, user.get_full_name()
+        # A refused ticket must not leave a new customer account behind.
+        with transaction.atomic():
+            ticket = ticket_create(
+                requester=customer_get_or_create(email=email, name=name),
+                subject=values["subject"],
+                body=values["body"],
+                urgency=values["urgency"],
+                channel=Channel.API,
+                queue=queue,
+                created_by=user if is_staff_user(user) else None,
+                tags=values["tags"] if is_staff_user(user) else (),
+            )
         ticket = ticket_queryset(user).get(pk=ticket.pk)
         body = TicketOutputSerializer(ticket, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _staff_queue(user: User, slug: str | None) -> Queue:
+        """The queue named, or the default one; either way one the staff member works."""
+        queues = queues_visible_to(user)
+        if slug:
+            queue = queues.filter(slug=slug).first()
+            if queue is None:
+                raise exceptions.ValidationError({"queue": ["No such queue."]})
+            return queue
+        queue = default_queue()
+        if not queues.filter(pk=queue.pk).exists():
+            # Filed there, the ticket would vanish from its author's view.
+            raise exceptions.ValidationError(
+                {"queue": ["Required: the default queue is not one you work."]}
+            )
+        return queue
 
 
 class TicketDetailApi(APIView):

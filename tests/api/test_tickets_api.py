@@ -310,6 +310,39 @@ def test_it_refuses_staff_a_queue_they_do_not_work(
 
     assert assert_error(response, 400)["fields"] == {"queue": ["No such queue."]}
     assert not Ticket.objects.exists()
+    assert not User.objects.filter(email="c@example.com").exists()
+
+
+def test_it_asks_staff_for_a_queue_when_the_default_is_not_theirs(
+    client_for: Callable[[User], Client], other_agent: User, queue: Queue, other_queue: Queue
+) -> None:
+    """Filed into the default queue ("general"), the ticket would vanish from its author."""
+    client = client_for(other_agent)
+    data = {"subject": "Phone call", "body": "x", "requester_email": "c@example.com"}
+
+    refused = post_json(client, TICKETS, data)
+    filed = post_json(client, TICKETS, {**data, "queue": "billing"})
+
+    assert assert_error(refused, 400)["fields"] == {
+        "queue": ["Required: the default queue is not one you work."]
+    }
+    assert filed.status_code == 201
+    assert Ticket.objects.get().queue == other_queue
+
+
+def test_it_leaves_no_customer_behind_when_the_ticket_is_refused(
+    client_for: Callable[[User], Client], agent: User, queue: Queue
+) -> None:
+    """A subject of only a bidi override passes the serializer; the service cleans it away."""
+    response = post_json(
+        client_for(agent),
+        TICKETS,
+        {"subject": "\u202e", "body": "x", "requester_email": "new@example.com"},
+    )
+
+    assert_error(response, 400)
+    assert not User.objects.filter(email="new@example.com").exists()
+    assert not Customer.objects.filter(user__email="new@example.com").exists()
 
 
 def test_it_stores_a_script_in_the_subject_as_text(
