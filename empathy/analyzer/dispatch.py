@@ -232,10 +232,10 @@ class Dispatcher:
                 if m is not None and m.lastindex is not None:
                     regs = m.regs
                     for group, idx in fused[1]:
-                        span = regs[group]
-                        if span[1] > pos and pos >= last_end[idx]:
-                            last_end[idx] = span[1]
-                            out.append((items[idx][0], span))
+                        end = regs[group][1]
+                        if end > pos and pos >= last_end[idx]:
+                            last_end[idx] = end
+                            out.append((items[idx][0], (pos, end)))
             for idx in prefixed:
                 if pos >= last_end[idx]:
                     pm = items[idx][1].match(low, pos)
