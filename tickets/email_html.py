@@ -100,7 +100,7 @@ def decode_text(payload: bytes, charset: str | None, warnings: list[str]) -> str
         if not _CHARSET_LABEL_RE.match(name):
             raise LookupError(name)
         info = codecs.lookup(name)
-        if not info._is_text_encoding or info.name in _UNSAFE_CODECS:  # type: ignore[attr-defined]
+        if not info._is_text_encoding or info.name in _UNSAFE_CODECS:
             raise LookupError(name)
         name = info.name
     except LookupError:
@@ -204,9 +204,11 @@ class _LenientHeaderRegistry(HeaderRegistry):
             cut = value.rfind(",", 0, MAX_HEADER_CHARS)
             value = value[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
         try:
-            return super().__call__(name, value)
+            header: BaseHeader = super().__call__(name, value)
+            return header
         except Exception:
-            return _FallbackHeader(name, value.replace("\x00", ""))
+            fallback: BaseHeader = _FallbackHeader(name, value.replace("\x00", ""))
+            return fallback
 
 
 LENIENT_POLICY = policy.default.clone(header_factory=_LenientHeaderRegistry())

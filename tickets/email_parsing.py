@@ -216,8 +216,8 @@ def _parse_date(value: str | None) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed is None:
-        return None
+    if parsed is None:  # typeshed says never; some CPython versions return None
+        return None  # type: ignore[unreachable]
     # RFC 5322 "-0000" means "UTC, local zone unknown": parsedate returns naive.
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -317,7 +317,8 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
         chunks = []
         for sub in payload:
             try:
-                chunks.append(sub.as_bytes(policy=policy.compat32))
+                if isinstance(sub, Message):
+                    chunks.append(sub.as_bytes(policy=policy.compat32))
             except Exception:  # re-serialising hostile headers can fail
                 warnings.append("embedded message could not be re-serialised")
         return b"\n".join(chunks)
