@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import ssl
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
@@ -20,7 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.resilience import redis_failed, redis_usable
-from tickets.email_parsing import EmailParseError, ParsedEmail, parse_email
+from tickets.email_parsing import (
+    EmailParseError,
+    ParsedEmail,
+    normalize_message_id,
+    parse_email,
+)
 from tickets.errors import TicketError
 from tickets.models import Channel, InboundEmail, Message, Status, Ticket
 from tickets.services.attachments import AttachmentInput
@@ -35,12 +39,11 @@ MAX_RAW_BYTES = 40 * 1024 * 1024
 
 
 def _raw_message_id(raw: bytes) -> str:
-    """A dedup key before parsing: the Message-ID header if present, else a content hash."""
+    """A dedup key before parsing, normalised exactly as the parser will normalise it."""
     head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     for line in head.splitlines():
         if line[:11].lower() == b"message-id:":
-            # Printable ASCII only, as the parser keeps it: a NUL would not even store.
-            value = re.sub(rb"[^\x21-\x7e]", b"", line[11:]).strip(b"<>").decode("ascii")
+            value = normalize_message_id(line[11:].decode("ascii", "replace"))
             if value:
                 return value[:255]
     return f"{hashlib.sha256(raw).hexdigest()}@attune.invalid"
