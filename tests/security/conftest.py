@@ -9,15 +9,17 @@ of the other side is caught by a substring check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import ApiToken, Team, User
+from accounts.models import ApiToken, Role, Team, User
 from accounts.services import api_token_create
 from empathy.models import ReplyScore, Review
 from empathy.services import reply_score, review_save
@@ -160,21 +162,36 @@ def _survey(ticket: Ticket, agent: User) -> Survey:
     return survey
 
 
-@pytest.fixture
-def world(
-    agent: User,
-    other_agent: User,
-    manager: User,
-    admin_user: User,
-    customer: Customer,
-    other_customer: Customer,
-    queue: Queue,
-    other_queue: Queue,
-    team: Team,
-    other_team: Team,
-) -> World:
-    other_queue.name = Y_QUEUE_NAME
-    other_queue.save(update_fields=["name"])
+def _user(role: str, first_name: str, **fields: Any) -> User:
+    user = User.objects.create_user(
+        username=f"sec-{first_name.lower()}",
+        email=f"{first_name.lower()}@{role}.example.com",
+        password="pw-for-tests-1",
+        first_name=first_name,
+        last_name="Tester",
+        **fields,
+    )
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
+
+
+def build_world() -> World:
+    team = Team.objects.create(name="Support X", slug="sec-support-x")
+    other_team = Team.objects.create(name="Support Y", slug="sec-support-y")
+    queue = Queue.objects.create(slug="sec-general", name="General", team=team)
+    other_queue = Queue.objects.create(slug="sec-billing", name=Y_QUEUE_NAME, team=other_team)
+    agent = _user(Role.AGENT, "Alex")
+    other_agent = _user(Role.AGENT, "Yara")
+    manager = _user(Role.MANAGER, "Morgan")
+    admin_user = _user(Role.ADMIN, "Ada", is_staff=True, is_superuser=True)
+    queue.agents.add(agent)
+    team.members.add(agent)
+    other_queue.agents.add(other_agent)
+    other_team.members.add(other_agent)
+    team.managers.add(manager)
+    customer = Customer.objects.create(user=_user(Role.CUSTOMER, "Casey"))
+    other_customer = Customer.objects.create(user=_user(Role.CUSTOMER, "Robin"))
     ticket_a = ticket_create(
         requester=customer,
         queue=queue,
@@ -270,13 +287,34 @@ def world(
     )
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Built once per module inside a transaction that is rolled back at its end.
+
+    Each test still runs in its own savepoint (the `db` fixture), so tests cannot see
+    each other's writes; building the world once keeps the tier fast.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        sessions: dict[str, str] = {}
+        for role, user in built.users.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        built.extra["sessions"] = sessions
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def role_client(world: World) -> Callable[..., Client]:
+def role_client(world: World, db: None) -> Callable[..., Client]:
+    """A client signed in as `role` (its session was created with the world)."""
+
     def make(role: str, **kwargs: Any) -> Client:
         client = Client(**kwargs)
-        user = world.users[role]
-        if user is not None:
-            client.force_login(user)
+        if role in world.extra["sessions"]:
+            client.cookies[settings.SESSION_COOKIE_NAME] = world.extra["sessions"][role]
         return client
 
     return make
