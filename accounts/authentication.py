@@ -19,7 +19,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         scheme, _, key = header.partition(" ")
-        if scheme != self.keyword:
+        if scheme.lower() != self.keyword.lower():  # RFC 7235: schemes are case-insensitive
             return None
         user = api_token_authenticate(key.strip())
         if user is None:

@@ -81,6 +81,15 @@ def test_it_authenticates_with_the_bearer_key(
     assert token.last_used_at is not None
 
 
+def test_it_reads_the_auth_scheme_case_insensitively(agent: User) -> None:
+    """RFC 7235: the scheme is case-insensitive; some clients send "bearer"."""
+    _, key = api_token_create(user=agent, name="laptop")
+
+    for scheme in ("bearer", "BEARER"):
+        client = Client(headers={"Authorization": f"{scheme} {key}"})
+        assert client.get(TOKENS).status_code == 200, scheme
+
+
 def test_it_never_lists_the_key(client_for: Callable[[User], Client], agent: User) -> None:
     client = client_for(agent)
     key = create_token(client).json()["key"]
