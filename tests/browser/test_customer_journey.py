@@ -127,3 +127,11 @@ def test_customer_files_a_request_follows_it_and_answers_the_survey(
     assert survey.understood == 5
     assert survey.comment == "Quick and kind, thank you."
     assert Message.objects.filter(ticket=ticket).count() == 3
+
+    journey.step("the '2' link afterwards shows the recorded answer, ready to update")
+    page.goto(dict(rating_links)["2"])
+    rating = page.get_by_role("group", name=re.compile("How satisfied are you"))
+    expect(rating.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    expect(page.get_by_role("button", name="Update my answer")).to_be_visible()
+    survey.refresh_from_db()
+    assert survey.rating == 4, "opening a rating link must not change the answer"
