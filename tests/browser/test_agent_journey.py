@@ -144,6 +144,16 @@ def test_agent_works_the_queue_and_replies_with_coaching(journey, agent, busy_qu
     assert reply.author == agent
     assert reply.body.startswith("I understand how frustrating")
 
+    journey.step("My empathy invites a private reflection on the hard ticket")
+    page.get_by_role("link", name="My empathy").click()
+    prompt = page.locator("form.reflection").filter(has_text=f"#{ticket.pk}")
+    expect(prompt).to_be_visible()
+    prompt.get_by_label("What went well?").fill("I named the frustration first.")
+    prompt.get_by_role("button", name="Save for me").click()
+    expect(page.get_by_role("status").filter(has_text="Only you can see")).to_be_visible()
+    expect(page.locator("form.reflection").filter(has_text=f"#{ticket.pk}")).to_have_count(0)
+    journey.axe("my-empathy-agent")
+
 
 def _route_exists(name: str, *args: object) -> bool:
     try:
