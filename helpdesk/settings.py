@@ -62,15 +62,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files (an SVG is active content) get CSP and frame denial too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "helpdesk.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "helpdesk.middleware.security_headers",
     # Axes last: it needs the authenticated user and must see every login attempt.
     "axes.middleware.AxesMiddleware",
 ]

@@ -63,7 +63,9 @@ class WebhookListCreateApi(APIView):
 
 
 class WebhookDetailApi(APIView):
-    @extend_schema(responses=DeliveryOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="webhooks_deliveries_list", responses=DeliveryOutputSerializer(many=True)
+    )
     def get(self, request: Request, webhook_id: int) -> Response:
         _admin(request)
         deliveries = WebhookDelivery.objects.filter(webhook_id=webhook_id).order_by("-pk")[:100]
