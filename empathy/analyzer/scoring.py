@@ -4,12 +4,15 @@ Overall formula (documented in docs/empathy.md)::
 
     E        = listening.level + validation.level + reflection.level   (0..6)
     required = {"low": 0, "normal": 2, "high": 4}[opportunity]
-    f        = 1 if required == 0 else min(1, E / required)
+    f        = 1 if required == 0 else min(1, E / required)   (need met)
+    b        = min(1, E / 4)                                  (empathy shown, any need)
     t        = clamp(0.6 + 0.2 * min(credits, 2) - 0.25 * penalties, 0, 1)
-    overall  = round(100 * (0.7 * f + 0.3 * t))
+    overall  = round(100 * (0.6 * f + 0.15 * b + 0.25 * t))
 
-So a calm one-line factual answer (low opportunity, neutral tone) scores 88,
-while the same answer to an angry customer (high opportunity) scores 18.
+So a calm one-line factual answer (low opportunity, neutral tone) scores 75,
+a warm, listening reply to the same calm question up to 100 and a blaming one
+69 or less, while the factual answer to an angry customer (high opportunity)
+scores 15.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from empathy.analyzer.text import TOKEN
 from empathy.analyzer.tone_patterns import EXCLAIM, SHOUT
 
 REQUIRED_POINTS: dict[str, int] = {"low": 0, "normal": 2, "high": 4}
-EMPATHY_WEIGHT = 0.7
-TONE_WEIGHT = 0.3
+NEED_WEIGHT = 0.6  # how far the empathy the situation calls for is met
+SHOWN_WEIGHT = 0.15  # empathy shown whatever the need: separates replies to calm customers
+SHOWN_FULL = 4  # empathy points for the full SHOWN_WEIGHT
+TONE_WEIGHT = 0.25
 
 _DISTRESS_WORDS = frozenset(DISTRESS_WORDS)
 _DISTRESS_PHRASES = re.compile(
@@ -105,4 +110,5 @@ def overall_score(
     required = REQUIRED_POINTS[opportunity]
     points = listening + validation + reflection
     fulfilment = 1.0 if required == 0 else min(1.0, points / required)
-    return round(100 * (EMPATHY_WEIGHT * fulfilment + TONE_WEIGHT * quality))
+    shown = min(1.0, points / SHOWN_FULL)
+    return round(100 * (NEED_WEIGHT * fulfilment + SHOWN_WEIGHT * shown + TONE_WEIGHT * quality))

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from empathy.analyzer import VERSION, AnalysisResult, analyze
+from empathy.analyzer import VERSION, AnalysisResult, analyze, scoring
+from empathy.analyzer.result import Opportunity
 
 ANGRY = "This is the THIRD time I'm writing!!! My refund still hasn't arrived and I'm furious."
 CALM = "Hi, what time does your support line open on Saturdays?"
@@ -139,9 +140,42 @@ def test_it_does_not_punish_a_factual_answer_to_a_calm_question() -> None:
     cold = analyze("We open at 9am on Saturdays.", ANGRY)
     assert calm.opportunity == "low"
     assert cold.opportunity == "high"
-    assert calm.overall >= 80
+    assert calm.overall >= 70
     assert cold.overall <= 30
     assert calm.suggestions == ()
+
+
+def test_it_still_tells_replies_to_a_calm_customer_apart() -> None:
+    factual = analyze("We open at 9am on Saturdays.", CALM)
+    empathic = analyze(
+        "Hi Sam, thanks for asking! We open at 9am on Saturdays. "
+        "Is there a particular day you were hoping to call us about your order?",
+        CALM,
+    )
+    blaming = analyze("As I already said, you should have checked the website. 9am.", CALM)
+    assert factual.opportunity == empathic.opportunity == blaming.opportunity == "low"
+    assert factual.overall >= 70
+    assert empathic.overall > factual.overall
+    assert blaming.overall < factual.overall
+
+
+@pytest.mark.parametrize("opportunity", ["low", "normal", "high"])
+def test_the_overall_score_rises_with_empathy_and_tone_at_every_opportunity(
+    opportunity: Opportunity,
+) -> None:
+    neutral = scoring.tone_quality(0, 0)
+    blamed = scoring.tone_quality(0, 1)
+    warm = scoring.tone_quality(2, 0)
+    base = scoring.overall_score(0, 0, 0, neutral, opportunity)
+    assert scoring.overall_score(0, 0, 0, blamed, opportunity) < base
+    assert scoring.overall_score(0, 0, 0, warm, opportunity) > base
+    previous = base
+    for points in range(1, 5):  # each further empathy point counts, up to four
+        score = scoring.overall_score(points // 2, (points + 1) // 2, 0, neutral, opportunity)
+        assert score > previous
+        previous = score
+    assert scoring.overall_score(2, 2, 2, warm, opportunity) == 100
+    assert scoring.overall_score(0, 0, 0, 0.0, opportunity) == (60 if opportunity == "low" else 0)
 
 
 def test_it_rewards_an_empathic_reply_to_an_angry_customer() -> None:
