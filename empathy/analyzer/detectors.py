@@ -210,7 +210,7 @@ def detect_reflection(
         overlap = len(stems & customer)
         ratio = overlap / len(stems)
         # Reusing the customer's own content words, addressed to them: a paraphrase.
-        if overlap >= 2 and ratio >= 0.4:
+        if overlap >= 2 and ratio >= 0.4 and P.NOT_RESTATING.search(sent) is None:
             out.append(
                 Evidence(start, end, "reflection", "paraphrase", "+", 2 if overlap >= 3 else 1)
             )

@@ -245,7 +245,7 @@ REFLECTION = _family(
         (
             "shared_experience",
             2,
-            r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend|wife|husband|ex)\b",
+            r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend(?!\s*(?:[,.!?:;)]|$))|wife|husband|ex)\b",
         ),
         (
             "normalising",
@@ -354,7 +354,7 @@ DECLARATIVE_YOU_START = re.compile(
 # comparable experience as an interpretation. Agent actions ("I've refunded ...")
 # are excluded by SERVICE_ACTION so routine support narration does not count.
 SELF_DISCLOSURE = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:and|but|so|because|cause|cuz|when|though|although|yeah|yes|honestly|sometimes|personally|lol|same|too|also|now|then|even)\s+)(?:i|me)(?:'m|'ve|\s+am|\s+was|\s+have|\s+had|\s+used\s+to|\s+feel|\s+felt|\s+get|\s+got|\s+go|\s+went|\s+lost|\s+struggle\w*|\s+suffer\w*|\s+dealt|\s+deal|\s+hate|\s+love|\s+can'?t|\s+couldn'?t|\s+don'?t|\s+didn'?t|\s+wish|\s+remember|\s+spent|\s+spend|\s+tried|\s+usually|\s+always|\s+never|\s+also|\s+too|\s+still|\s+really|\s+quit|\s+started|\s+stopped|\s+find|\s+found|\s+do\b|\s+did\b|\s+sleep|\s+cry|\s+cried|\s+gained|\s+lose|\s+live|\s+lived|\s+grew|\s+moved|\s+count|\s+rarely|\s+sometimes|\s+kind\s+of|\s+kinda|\s+myself|\s+recently|\s+am\s+also|\s+know\s+(?:that|how|what|the)\s+feel)\b",
+    r"(?:^|[,;:]\s*|\b(?:and|but|so|because|cause|cuz|when|though|although|yeah|yes|honestly|sometimes|personally|lol|same|too|also|now|then|even)\s+)(?:i|me)(?:'m|'ve|\s+am|\s+was|\s+have|\s+had|\s+used\s+to|\s+feel|\s+felt|\s+get|\s+got|\s+go|\s+went|\s+lost|\s+struggle\w*|\s+suffer\w*|\s+dealt|\s+deal|\s+hate|\s+love|\s+can'?t|\s+couldn'?t|\s+don'?t(?!\s+(?:think|know|believe|mean|hate|want\s+you|blame|understand))|\s+didn'?t|\s+wish(?!\s+(?:you|u|there|i\s+could))|\s+remember|\s+spent|\s+spend|\s+tried|\s+usually|\s+always|\s+never|\s+also|\s+too|\s+still|\s+really|\s+quit|\s+started|\s+stopped|\s+find|\s+found|\s+do\b|\s+did\b|\s+sleep|\s+cry|\s+cried|\s+gained|\s+lose|\s+live|\s+lived|\s+grew|\s+moved|\s+count|\s+rarely|\s+sometimes|\s+kind\s+of|\s+kinda|\s+myself|\s+recently|\s+am\s+also|\s+know\s+(?:that|how|what|the)\s+feel)\b",
     FLAGS,
 )
 SERVICE_ACTION = re.compile(
@@ -371,6 +371,14 @@ SUBORDINATE_BEFORE = re.compile(
 ADVICE = re.compile(
     r"\b(?:should|shouldn'?t|could\s+try|try\s+to|try\s+(?!to\b)\w+ing|maybe\s+you|need\s+to|have\s+to|has\s+to|must\s+(?!be|have\s+been|feel)|recommend|suggest|make\s+sure\s+you|don'?t\s+(?:let|give|be|forget))\b"
 )
+
+# Sentences that reuse the customer's words without restating them: conditions ("if
+# you..."), possibilities and advice ("you could", "you'll", "give yourself"), wishes and
+# general statements ("everyone", "people"). Used only to veto a word-overlap paraphrase.
+NOT_RESTATING = re.compile(
+    r"(?:^|[,;]\s*)(?:if|even\s+if|unless|whether)\b|\b(?:you\s+(?:can|could|will|would|might|may|gotta|got\s+to|only)|you'(?:ll|d)|(?:give|let|allow|remember|think\s+of|look\s+at)\s+(?:yourself|it|that|this|your)|i\s+hope|hopefully|i\s+promise|everyone|everybody|people\s+(?:are|who|can|will|do|don'?t))\b|\?",
+)
+
 
 # Sentence-level cues found in the same token pass as the phrase families; the
 # detectors then ask "does this sentence contain a <cue>?" without re-scanning it.

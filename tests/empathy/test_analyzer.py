@@ -307,3 +307,20 @@ def test_it_does_not_read_imperatives_or_when_clauses_as_questions(reply: str) -
 def test_it_reads_an_unpunctuated_question_to_the_customer() -> None:
     assert analyze("How long have you been seeing the error").listening.level == 2
     assert analyze("Did you get a confirmation email from us").listening.level == 0
+
+
+def test_a_paraphrase_restates_and_a_condition_or_advice_does_not() -> None:
+    customer = "My invoice shows two charges this month and the second charge is wrong."
+    restated = analyze("Your invoice shows two charges this month.", customer)
+    conditional = analyze(
+        "If your invoice shows two charges this month, you could ask the bank.", customer
+    )
+    assert restated.reflection.level == 2
+    assert conditional.reflection.level == 0
+
+
+@pytest.mark.parametrize(
+    "reply", ["Thanks for waiting, my friend.", "I don't think that matters here, my friend."]
+)
+def test_addressing_or_opinions_are_not_shared_experience(reply: str) -> None:
+    assert analyze(reply, "My friend told me the app keeps crashing.").reflection.level == 0
