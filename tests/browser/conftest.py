@@ -104,6 +104,10 @@ def shared_browser() -> Iterator[_SharedBrowser]:
 
 @pytest.fixture
 def browser(shared_browser: _SharedBrowser) -> Browser:
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions do: a loaded CI machine answers slower.
+    expect.set_options(timeout=10_000)
     return shared_browser.get()
 
 
