@@ -634,6 +634,33 @@ def test_it_hides_internal_notes_from_the_customer(
     assert [m["kind"] for m in as_agent.json()] == ["customer", "reply", "note"]
 
 
+# session, user, the ticket (access check), its messages with authors, their attachments
+MESSAGE_LIST_QUERIES = 5
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_lists_messages_in_a_fixed_number_of_queries(
+    count: int,
+    client_for: Callable[[User], Client],
+    agent: User,
+    ticket: Ticket,
+    django_assert_num_queries: Any,
+) -> None:
+    for n in range(count):
+        upload = SimpleUploadedFile(f"log{n}.txt", b"x", content_type="text/plain")
+        client_for(agent).post(
+            messages_url(ticket), {"kind": "note", "body": f"Note {n}", "attachments": [upload]}
+        )
+    client = client_for(agent)
+
+    with django_assert_num_queries(MESSAGE_LIST_QUERIES):
+        response = client.get(messages_url(ticket))
+
+    assert response.status_code == 200
+    assert len(response.json()) == count + 1
+    assert all(len(m["attachments"]) == 1 for m in response.json()[1:])
+
+
 @pytest.mark.parametrize("kind", [MessageKind.REPLY, MessageKind.NOTE])
 def test_it_lets_staff_reply_or_note(
     kind: str, client_for: Callable[[User], Client], agent: User, ticket: Ticket
