@@ -153,7 +153,7 @@ VALIDATION = _family(
         (
             "shared_understanding",
             1,
-            r"(?:i\s+know\s+(?:the|that|this)\s+feel(?:ing)?|i\s+know\s+how\s+(?:it|that|this)\s+feels|i\s+(?:really\s+|totally\s+)?resonate|i\s+feel\s+(?:the\s+same|that\s+way|this\s+way)|i\s+get\s+(?:it|that|this)|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)(?:'re|\s+are)?\s*(?:feel|mean|'s|is|must|going)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate)\b",
+            r"(?:i\s+know\s+(?:the|that|this)\s+feel(?:ing)?|i\s+know\s+how\s+(?:it|that|this)\s+feels|i\s+(?:really\s+|totally\s+)?resonate|i\s+get\s+(?:it|that|this)|i\s+know\s+(?:exactly\s+)?(?:how|what)\s+(?:you|it|that|this)(?:'re|\s+are)?\s*(?:feel|mean|'s|is|must|going)|i\s+feel\s+(?:you|ya)|i\s+can\s+relate)\b",
         ),
         (
             "reassurance",
