@@ -30,6 +30,7 @@ echo "==> ruff"
 .venv/bin/ruff format --check .
 echo "==> mypy"
 .venv/bin/mypy
+bash scripts/security.sh
 echo "==> manage.py check"
 DJANGO_SETTINGS_MODULE=helpdesk.settings_test $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run --settings=helpdesk.settings_test >/dev/null \
