@@ -93,12 +93,6 @@ def test_load_more_shortcuts_and_bulk_assign(journey, agent, long_queue):
     expect(page.get_by_label("Body")).to_be_focused()
 
 
-@pytest.mark.xfail(
-    reason="shortcuts.js collects the rows once at load: rows added by 'Load more' "
-    "cannot be reached with j/k",
-    strict=True,
-    raises=AssertionError,
-)
 def test_j_reaches_rows_added_by_load_more(journey, agent, long_queue):
     page = journey.new_page()
     login(page, agent.username)

@@ -3,10 +3,12 @@
   "use strict";
   const help = document.getElementById("shortcuts-help");
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-  const rows = Array.from(document.querySelectorAll("tr[data-ticket-url]"));
+  // Rows are looked up on every key press: "Load more" appends rows after page load.
+  let rows = [];
   let cursor = -1;
 
   function move(delta) {
+    rows = Array.from(document.querySelectorAll("tr[data-ticket-url]"));
     if (!rows.length) return;
     if (cursor >= 0) rows[cursor].classList.remove("cursor");
     cursor = Math.max(0, Math.min(rows.length - 1, cursor + delta));
@@ -32,9 +34,9 @@
       move(1);
     } else if (key === "k") {
       move(-1);
-    } else if ((key === "o" || key === "Enter") && cursor >= 0) {
+    } else if ((key === "o" || key === "Enter") && cursor >= 0 && rows[cursor]) {
       window.location.href = rows[cursor].dataset.ticketUrl;
-    } else if (key === "x" && cursor >= 0) {
+    } else if (key === "x" && cursor >= 0 && rows[cursor]) {
       const box = rows[cursor].querySelector("input[type=checkbox]");
       if (box) {
         box.checked = !box.checked;
