@@ -111,6 +111,11 @@ MIME: dict[str, str] = {
     "long-header": _HEAD + "Subject: " + "x" * 20_000 + "\r\n\r\nbody",
     "forged-reply-token": "From: Robin <{other}>\r\nTo: support+t{ticket}.0000000000000000@attune"
     ".localhost\r\nMessage-ID: <forged@x>\r\nSubject: Re: yours\r\n\r\nI am not the requester.",
+    "thread-by-subject": "From: Robin <{other}>\r\nTo: support@attune.localhost\r\n"
+    "Message-ID: <subj@x>\r\nSubject: Re: [Attune #{ticket}] yours\r\n\r\nLet me in.",
+    "thread-by-references": "From: Robin <{other}>\r\nTo: support@attune.localhost\r\n"
+    "Message-ID: <refs@x>\r\nIn-Reply-To: <{a_mail}>\r\nReferences: <{a_mail}>\r\n"
+    "Subject: Re: yours\r\n\r\nLet me in too.",
     "eight-bit-headers": _HEAD + "Subject: caf\xe9 \xff\xfe\r\n\r\n\xff\xfe body",
 }
 

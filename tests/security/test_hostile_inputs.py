@@ -29,6 +29,7 @@ from tests.security.hostile_corpus import CASES, CORPUS_SIZE, CSV, FILENAMES, MI
 from tests.security.requests import body_of, global_state
 from tickets.models import Attachment, Channel, Macro, Message, Ticket
 from tickets.services import ticket_create, ticket_reply
+from tickets.services.email_intake import email_process
 from tickets.services.text import clean_body
 from tickets.tokens import portal_token
 
@@ -165,9 +166,14 @@ def _api_message(w: World, client_for: ClientFor, text: str) -> Outcome:
 
 
 def _post_mail(client: Client, raw: bytes) -> Any:
-    return client.generic(
+    """POST to the MTA endpoint, then process the stored mail as the worker would."""
+    response = client.generic(
         "POST", reverse("inbound:email"), raw, content_type="message/rfc822", **SECRET
     )
+    if response.status_code == 202:
+        state = email_process(response.json()["id"])
+        assert state in ("processed", "failed", "ignored"), state
+    return response
 
 
 def _mail(w: World, client_for: ClientFor, text: str) -> Outcome:
@@ -323,7 +329,13 @@ def test_malformed_mail_is_refused_or_filed_never_a_500(
 ) -> None:
     last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     before_messages = Message.objects.filter(ticket__in=[world.ticket_a, world.ticket_b]).count()
+    # Customer A's ticket has had mail: its Message-ID is what a stranger would cite.
+    a_mail = "a-mail-1@attune.localhost"
+    Message.objects.filter(pk=world.ticket_a.messages.earliest("pk").pk).update(
+        email_message_id=a_mail
+    )
     raw = MIME[name].format(
+        a_mail=a_mail,
         email=world.customer_a.user.email,
         other=world.customer_b.user.email,
         ticket=world.ticket_a.pk,
