@@ -247,6 +247,12 @@ REFLECTION = _family(
             2,
             r"i(?:'ve|\s+have)\s+been\s+there|been\s+there\b|me\s+too\b|same\s+(?:here|thing|with\s+me|for\s+me|boat|situation|problem|issue)|happened\s+to\s+me|i\s+(?:also|too)\s+(?:have|had|was|am|feel|felt|get|got|struggle|used)|i\s+feel\s+(?:the\s+same|the\s+exact|like|this|that\s+way|it|so)|i\s+felt\s+(?:the\s+same|like|that|this)|i(?:'ve|\s+have)\s+(?:had|been\s+through|gone\s+through|experienced|dealt\s+with|struggled|suffered|felt|lost|been\s+(?:in|on|dealing|struggling|feeling|going|having|suffering|diagnosed))|i\s+(?:had|went\s+through|experienced|dealt\s+with|struggled|suffered|used\s+to|lost|was\s+(?:in|on|diagnosed|going|dealing|struggling|feeling|having|the\s+same|also|there|a\s+\w+\s+(?:who|and))|get\s+(?:this|that|the\s+same)|do\s+(?:this|that|the\s+same)|have\s+(?:the\s+same|a\s+similar|similar|this|that|been|had|no|a\s+lot))|in\s+my\s+(?:own\s+)?experience|for\s+me\s*,|(?:when|after|before|since)\s+i\s+(?:was|had|got|started|stopped|lost|went|moved|first)|i(?:'m|\s+am)\s+(?:also|in\s+the\s+same|going\s+through|dealing\s+with|struggling|in\s+a\s+(?:similar|bad|similar)|the\s+same)|my\s+(?:own\s+)?(?:experience|story|situation|therapist|doctor|mom|mum|dad|parents|family|depression|anxiety|friend(?!\s*(?:[,.!?:;)]|$))|wife|husband|ex)\b",
         ),
+        # A bare "Same." / "Relatable!" / "This is me." answering the customer's account.
+        (
+            "shared_experience",
+            2,
+            r"(?<![a-z]\s)(?:same|(?:so\s+|very\s+)?relatable|this\s+is\s+(?:so\s+|literally\s+)?me)(?=\s*(?:[.!,:;]|$))",
+        ),
         (
             "normalising",
             1,
