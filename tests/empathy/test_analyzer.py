@@ -325,7 +325,12 @@ def test_a_paraphrase_restates_and_a_condition_or_advice_does_not() -> None:
 
 
 @pytest.mark.parametrize(
-    "reply", ["Thanks for waiting, my friend.", "I don't think that matters here, my friend."]
+    "reply",
+    [
+        "Thanks for waiting, my friend.",
+        "I don't think that matters here, my friend.",
+        "I'm so glad the app works for your friend too.",
+    ],
 )
 def test_addressing_or_opinions_are_not_shared_experience(reply: str) -> None:
     assert analyze(reply, "My friend told me the app keeps crashing.").reflection.level == 0
