@@ -329,7 +329,7 @@ def test_a_paraphrase_restates_and_a_condition_or_advice_does_not() -> None:
     [
         "Thanks for waiting, my friend.",
         "I don't think that matters here, my friend.",
-        "I'm so glad the app works for your friend too.",
+        "I'm so glad it works again, too.",
     ],
 )
 def test_addressing_or_opinions_are_not_shared_experience(reply: str) -> None:
