@@ -263,6 +263,10 @@ def test_it_grades_generic_openers_below_questions_about_the_customer() -> None:
     assert analyze("Hi, how are you today?").listening.level == 1
     assert analyze("How long have you had the problem with the scanner?").listening.level == 2
     assert analyze("Is that right?").listening.level == 0
+    # Open questions about feelings in general are generic; naming the issue makes them specific.
+    assert analyze("What's been bothering you lately?").listening.level == 1
+    assert analyze("What makes you feel that way?").listening.level == 1
+    assert analyze("What makes you feel the invoice is wrong?").listening.level == 2
 
 
 def test_it_picks_the_issue_not_an_idiom_for_suggestions() -> None:
