@@ -14,7 +14,7 @@ from empathy.models import ReplyScore
 from empathy.selectors import agents_managed_by
 from empathy.services import coach_draft
 from helpdesk.api import CreatedCursorPagination, error_responses
-from tickets.access import is_staff_user, ticket_get_for_user
+from tickets.access import is_staff_user, ticket_get_for_user, tickets_visible_to
 from tickets.models import MessageKind
 
 
@@ -128,7 +128,10 @@ class ScoreListApi(generics.ListAPIView[ReplyScore]):
             raise exceptions.PermissionDenied("Scores are for support staff.")
         if user.role in (Role.MANAGER, Role.ADMIN):
             agents = agents_managed_by(user) if user.role == Role.MANAGER else User.objects.all()
-            return ReplyScore.objects.filter(agent__in=agents)
+            # Spans quote the reply: only scores on tickets the manager may open.
+            return ReplyScore.objects.filter(
+                agent__in=agents, ticket__in=tickets_visible_to(user).values("pk")
+            )
         return ReplyScore.objects.filter(agent=user)
 
     pagination_class = RepliedCursorPagination

@@ -132,18 +132,32 @@ def scores_with_context(queryset: QuerySet[ReplyScore]) -> QuerySet[ReplyScore]:
     )
 
 
+def _scores_seen_by(viewer: User | None) -> QuerySet[ReplyScore]:
+    """A reply is ticket content: list it only to whoever may open its ticket."""
+    if viewer is None:
+        return ReplyScore.objects.all()
+    return ReplyScore.objects.filter(ticket__in=tickets_visible_to(viewer).values("pk"))
+
+
 def lowest_scores(
-    *, agents: QuerySet[User], start: date, end: date, limit: int = 15
+    *,
+    agents: QuerySet[User],
+    start: date,
+    end: date,
+    limit: int = 15,
+    viewer: User | None = None,
 ) -> list[ReplyScore]:
     return list(
         scores_with_context(
-            ReplyScore.objects.filter(
+            _scores_seen_by(viewer)
+            .filter(
                 agent__in=agents,
                 version=VERSION,
                 replied_at__date__gte=start,
                 replied_at__date__lte=end,
                 opportunity__in=("normal", "high"),
-            ).order_by("overall", "-replied_at")
+            )
+            .order_by("overall", "-replied_at")
         )[:limit]
     )
 
@@ -177,28 +191,38 @@ def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
     )
 
 
-def random_sample(*, agents: QuerySet[User], end: date, size: int = 5) -> list[ReplyScore]:
+def random_sample(
+    *, agents: QuerySet[User], end: date, size: int = 5, viewer: User | None = None
+) -> list[ReplyScore]:
     """A random handful from the last week: reviews should not only ever see the worst."""
     start = end - timedelta(days=7)
     return list(
         scores_with_context(
-            ReplyScore.objects.filter(
+            _scores_seen_by(viewer)
+            .filter(
                 agent__in=agents,
                 version=VERSION,
                 replied_at__date__gt=start,
                 replied_at__date__lte=end,
-            ).order_by("?")
+            )
+            .order_by("?")
         )[:size]
     )
 
 
 def low_csat_scores(
-    *, agents: QuerySet[User], start: date, end: date, limit: int = 10
+    *,
+    agents: QuerySet[User],
+    start: date,
+    end: date,
+    limit: int = 10,
+    viewer: User | None = None,
 ) -> list[ReplyScore]:
     """Replies on tickets whose customer rated 1-2 for reasons that concern the agent."""
     return list(
         scores_with_context(
-            ReplyScore.objects.filter(
+            _scores_seen_by(viewer)
+            .filter(
                 agent__in=agents,
                 version=VERSION,
                 replied_at__date__gte=start,

@@ -33,7 +33,7 @@ from empathy.selectors import (
 )
 from empathy.services import coach_draft, reflection_save, review_acknowledge, review_save
 from helpdesk.http import AuthenticatedHttpRequest
-from tickets.access import can_manage_agent, ticket_get_for_user
+from tickets.access import can_manage_agent, ticket_get_for_user, tickets_visible_to
 from tickets.errors import TicketError
 from tickets.models import MessageKind
 from tickets.views.workspace import staff_required
@@ -97,9 +97,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "summaries": summaries,
             "trend": trend,
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
-            "lowest": lowest_scores(agents=agents, start=start, end=end),
-            "sample": random_sample(agents=agents, end=end),
-            "low_csat": low_csat_scores(agents=agents, start=start, end=end),
+            "lowest": lowest_scores(agents=agents, start=start, end=end, viewer=request.user),
+            "sample": random_sample(agents=agents, end=end, viewer=request.user),
+            "low_csat": low_csat_scores(agents=agents, start=start, end=end, viewer=request.user),
             "calibration": calibration(agents=agents),
         },
     )
@@ -113,6 +113,8 @@ def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     scores = (
         ReplyScore.objects.filter(
             agent__in=agents_managed_by(request.user),
+            # Only replies on tickets the manager may open: the subject is ticket content.
+            ticket__in=tickets_visible_to(request.user).values("pk"),
             version=VERSION,
             replied_at__date__gte=start,
             replied_at__date__lte=end,
@@ -147,6 +149,9 @@ def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 def _score_for_manager(user: Any, score_id: int) -> ReplyScore:
     score = scores_with_context(ReplyScore.objects.filter(pk=score_id)).first()
     if score is None or not can_manage_agent(user, score.agent):
+        raise Http404("No such reply.")
+    # Managing the agent is not enough: the page shows the ticket's conversation.
+    if not tickets_visible_to(user).filter(pk=score.ticket_id).exists():
         raise Http404("No such reply.")
     return score
 

@@ -383,7 +383,7 @@ def test_forged_tokens_are_refused_without_a_500_or_a_write(
 
             token, key = api_token_create(user=world.user("cust_b"), name="revoked")
             api_token_revoke(token=token)
-            value = f"Token {key}"
+            value = f"Bearer {key}"
             before = global_state()
         responses = [
             anon.get(reverse("api-v1:tickets"), HTTP_AUTHORIZATION=value),
