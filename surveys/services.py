@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from surveys.models import Reason, Survey, SurveyCredit
 from surveys.tokens import survey_token
+from tickets.access import tickets_visible_to
 from tickets.errors import TicketError
 from tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
 from tickets.outbox import event_record
@@ -307,7 +308,15 @@ def low_rating_alert_send(*, survey: Survey) -> int:
     ticket = survey.ticket
     agents = list(User.objects.filter(survey_credits__survey=survey))
     managers = User.objects.filter(managed_teams__members__in=agents).distinct()
-    recipients = sorted({u.email for u in [*agents, *managers] if u.email})
+    # The mail quotes the ticket and the customer's comment: only to people who may open
+    # it (a manager of an agent who also works another team's queue may not).
+    recipients = sorted(
+        {
+            u.email
+            for u in [*agents, *managers]
+            if u.email and tickets_visible_to(u).filter(pk=ticket.pk).exists()
+        }
+    )
     if recipients:
         send_mail(
             subject=f"Low satisfaction on ticket #{ticket.pk}: please follow up",

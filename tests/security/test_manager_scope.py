@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from empathy.models import ReplyScore
 from empathy.services import reply_score
+from surveys.models import SurveyCredit
+from surveys.services import low_rating_alert_send
 from tests.security.conftest import B_SUBJECT, World
 from tests.security.requests import body_of
 from tickets.services import ticket_reply
@@ -59,3 +62,15 @@ def test_the_scores_api_lists_no_score_on_a_hidden_ticket(
     ids = {row["id"] for row in response.json()["results"]}
     assert foreign_score.pk not in ids
     assert world.score_x.pk in ids
+
+
+def test_a_low_rating_alert_goes_only_to_people_who_may_open_the_ticket(world: World) -> None:
+    agent_x = world.user("agent_x")
+    world.queue_y.agents.add(agent_x)  # agent X also works queue Y, and answered ticket B
+    SurveyCredit.objects.create(survey=world.survey_b, agent=agent_x)
+    mail.outbox.clear()
+    low_rating_alert_send(survey=world.survey_b)
+    recipients = {address for sent in mail.outbox for address in sent.to}
+    assert agent_x.email in recipients
+    assert world.user("agent_y").email in recipients
+    assert world.user("mgr_x").email not in recipients  # manages agent X, cannot open ticket B
