@@ -26,6 +26,7 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 TOKEN_START = re.compile(r"[a-z0-9][a-z0-9']*")
 _MAX_STARTS = 3000
 _MAX_PLANS = 50_000
+_MISSING: Any = object()
 
 
 class _Wild(Exception):
@@ -150,98 +151,201 @@ def first_words(regex: re.Pattern[str]) -> set[tuple[str, bool]] | None:
         return None
 
 
+def split_branches(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a ``\\b(?:A|B|...)`` pattern, else None.
+
+    A plain source scan (escapes, classes and groups tracked); the caller
+    checks the result by compiling each alternative.
+    """
+    if not pattern.startswith("\\b(?:") or not pattern.endswith(")"):
+        return None
+    body = pattern[5:-1]
+    out: list[str] = []
+    depth, in_class, i, last = 0, False, 0, 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if body[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None  # the first group closes before the end: not one outer group
+        elif ch == "|" and depth == 0:
+            out.append(body[last:i])
+            last = i + 1
+        i += 1
+    if depth != 0 or in_class:
+        return None
+    out.append(body[last:])
+    return out
+
+
 class Dispatcher:
     """Find all matches of many ``(key, regex)`` pairs in one tokenised pass.
 
-    Patterns sharing a first word are fused into one regex of optional
+    Patterns that can start at a token are fused into one regex of optional
     look-aheads, ``(?=(?P<e3>...)|)(?=(?P<e7>...)|)``, so a single C-level
     ``match`` per token evaluates all of them; ``Match.regs`` then gives every
-    pattern's span at once.
+    pattern's span at once. A pattern that is an alternation ``\\b(?:A|B|...)``
+    keeps only the alternatives that can start with that token (in their
+    original order), so the regex engine does not try dozens of alternatives
+    that fail on the first word: the match is the same, found faster.
     """
 
     def __init__(self, items: Sequence[tuple[Any, re.Pattern[str]]]) -> None:
         self._items = list(items)
-        by_word: dict[str, list[int]] = {}
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
         self._scan: list[int] = []
+        # Per item: [(branch source or None for the whole pattern, exact words, prefixes)].
+        self._branches: dict[int, list[tuple[str | None, frozenset[str], tuple[str, ...]]]] = {}
+        by_word: dict[str, set[int]] = {}
+        prefixes: dict[str, set[int]] = {}
         for idx, (_, regex) in enumerate(self._items):
             starts = first_words(regex)
             if starts is None:
                 self._scan.append(idx)
                 continue
-            for word, is_prefix in starts:
-                if is_prefix:
-                    self._prefix.setdefault(word[:3], []).append((word, idx))
-                else:
-                    by_word.setdefault(word, []).append(idx)
-        self._plans: dict[str, tuple[tuple[Any, ...], tuple[int, ...]]] = {}
-        # Prefix keys are the first 1-3 letters; look up only the lengths in use.
-        self._prefix_lengths = tuple(sorted({len(k) for k in self._prefix}))
-        # word -> (fused regex, ((group number, item index), ...))
-        self._fused: dict[str, tuple[re.Pattern[str], tuple[tuple[int, int], ...]]] = {}
-        for word, indices in by_word.items():
-            unique = sorted(set(indices))
-            fused = re.compile(
-                "".join(f"(?=(?P<e{i}>{self._items[i][1].pattern})|)" for i in unique),
-                self._items[unique[0]][1].flags,
-            )
-            groups = tuple((fused.groupindex[f"e{i}"], i) for i in unique)
-            self._fused[word] = (fused, groups)
+            branches = self._split(regex)
+            self._branches[idx] = branches
+            for _, words, prefs in branches:
+                for word in words:
+                    by_word.setdefault(word, set()).add(idx)
+                for pref in prefs:
+                    prefixes.setdefault(pref, set()).add(idx)
+        self._by_word = by_word
+        self._prefixes = prefixes
+        self._prefix_lengths = tuple(sorted({len(p) for p in prefixes}))
+        self._plans: dict[str, tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None] = {}
+        self._fused: dict[tuple[Any, ...], tuple[re.Pattern[str], tuple[tuple[int, int], ...]]] = {}
+
+    @staticmethod
+    def _split(regex: re.Pattern[str]) -> list[tuple[str | None, frozenset[str], tuple[str, ...]]]:
+        """The item's alternatives with the words and prefixes each can start with."""
+        whole = first_words(regex) or set()
+        parts = split_branches(regex.pattern)
+        out: list[tuple[str | None, frozenset[str], tuple[str, ...]]] = []
+        if parts is not None and len(parts) > 1:
+            for part in parts:
+                try:
+                    branch = re.compile(r"\b(?:" + part + ")", regex.flags)
+                except re.error:
+                    out = []
+                    break
+                starts = first_words(branch)
+                if starts is None:
+                    out = []
+                    break
+                out.append(
+                    (
+                        part,
+                        frozenset(w for w, is_prefix in starts if not is_prefix),
+                        tuple(sorted(w for w, is_prefix in starts if is_prefix)),
+                    )
+                )
+        if not out:
+            out = [
+                (
+                    None,
+                    frozenset(w for w, is_prefix in whole if not is_prefix),
+                    tuple(sorted(w for w, is_prefix in whole if is_prefix)),
+                )
+            ]
+        return out
 
     @property
     def scanned(self) -> list[Any]:
         """Keys of the patterns that fall back to a full scan (for tests and tuning)."""
         return [self._items[i][0] for i in self._scan]
 
-    def _plan(self, word: str) -> tuple[tuple[Any, ...], tuple[int, ...]]:
-        """The fused regexes and prefix patterns to try at a token ``word`` (memoised)."""
-        fused = []
-        # "i'll" also starts with the word "i" (there is a word boundary before the apostrophe).
-        for key in (word, word[: word.index("'")]) if "'" in word else (word,):
-            found = self._fused.get(key)
-            if found is not None:
-                fused.append(found)
-        prefixed = [
-            idx
-            for n in self._prefix_lengths
-            for p, idx in self._prefix.get(word[:n], ())
-            if word.startswith(p)
-        ]
-        plan = (tuple(fused), tuple(dict.fromkeys(prefixed)))
+    @staticmethod
+    def _word_fits(word: str, token: str) -> bool:
+        """Whether an alternative whose first word is exactly ``word`` can match at ``token``.
+
+        The word must be the token, or a part of it that ends at an apostrophe
+        ("i" in "i'll": the regex's word boundary falls before the apostrophe).
+        """
+        if word == token:
+            return True
+        return (
+            token.startswith(word)
+            and len(word) < len(token)
+            and (token[len(word)] == "'" or word[-1] == "'")
+        )
+
+    def _plan(self, token: str) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None:
+        """The fused regex to try at ``token`` (memoised; None if nothing can start there)."""
+        candidates: set[int] = set()
+        for cut in range(1, len(token) + 1):
+            if cut == len(token) or token[cut] == "'" or token[cut - 1] == "'":
+                candidates |= self._by_word.get(token[:cut], set())
+        for n in self._prefix_lengths:
+            candidates |= self._prefixes.get(token[:n], set()) if n <= len(token) else set()
+        key_parts: list[tuple[int, tuple[int, ...]]] = []
+        for idx in sorted(candidates):
+            keep = tuple(
+                b
+                for b, (_, words, prefs) in enumerate(self._branches[idx])
+                if any(self._word_fits(w, token) for w in words)
+                or any(token.startswith(p) for p in prefs)
+            )
+            if keep:
+                key_parts.append((idx, keep))
+        plan = self._fused_for(tuple(key_parts)) if key_parts else None
         if len(self._plans) < _MAX_PLANS:  # bounded: adversarial text has endless words
-            self._plans[word] = plan
+            self._plans[token] = plan
         return plan
+
+    def _fused_for(
+        self, key: tuple[tuple[int, tuple[int, ...]], ...]
+    ) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]]:
+        found = self._fused.get(key)
+        if found is not None:
+            return found
+        parts = []
+        for idx, keep in key:
+            branches = self._branches[idx]
+            if branches[0][0] is None or len(keep) == len(branches):
+                body = self._items[idx][1].pattern
+            else:
+                body = r"\b(?:" + "|".join(branches[b][0] or "" for b in keep) + ")"
+            parts.append(f"(?=(?P<e{idx}>{body})|)")
+        fused = re.compile("".join(parts), self._items[key[0][0]][1].flags)
+        result = (fused, tuple((fused.groupindex[f"e{idx}"], idx) for idx, _ in key))
+        if len(self._fused) < _MAX_PLANS:
+            self._fused[key] = result
+        return result
 
     def findall(self, low: str) -> list[tuple[Any, tuple[int, int]]]:
         """(key, (start, end)) pairs, as per-pattern ``finditer`` over ``low`` would give."""
         out: list[tuple[Any, tuple[int, int]]] = []
         last_end = [0] * len(self._items)
-        plans_get, items = self._plans.get, self._items
+        plans, plan_for, items = self._plans, self._plan, self._items
+        missing = _MISSING
         for tok in TOKEN_START.finditer(low):
             word = tok.group()
-            plan = plans_get(word)
+            plan = plans.get(word, missing)
+            if plan is missing:
+                plan = plan_for(word)
             if plan is None:
-                plan = self._plan(word)
-            fused_list, prefixed = plan
-            if not fused_list and not prefixed:
                 continue
             pos = tok.start()
-            for fused in fused_list:
-                m = fused[0].match(low, pos)
-                # Every group sits in an optional look-ahead: lastindex is None when none matched.
-                if m is not None and m.lastindex is not None:
-                    regs = m.regs
-                    for group, idx in fused[1]:
-                        end = regs[group][1]
-                        if end > pos and pos >= last_end[idx]:
-                            last_end[idx] = end
-                            out.append((items[idx][0], (pos, end)))
-            for idx in prefixed:
-                if pos >= last_end[idx]:
-                    pm = items[idx][1].match(low, pos)
-                    if pm is not None and pm.end() > pos:
-                        last_end[idx] = pm.end()
-                        out.append((items[idx][0], pm.span()))
+            m = plan[0].match(low, pos)
+            # Every group sits in an optional look-ahead: lastindex is None when none matched.
+            if m is not None and m.lastindex is not None:
+                regs = m.regs
+                for group, idx in plan[1]:
+                    end = regs[group][1]
+                    if end > pos and pos >= last_end[idx]:
+                        last_end[idx] = end
+                        out.append((items[idx][0], (pos, end)))
         for idx in self._scan:
             out.extend((items[idx][0], m.span()) for m in items[idx][1].finditer(low))
         return out
