@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
@@ -314,3 +315,56 @@ def test_customer_mail_never_carries_internal_notes_or_other_customers(world: Wo
 
 def test_path_for_resolves_every_post_row(world: World) -> None:
     assert all(path_for(op, world).startswith("/") for op in POST_OPS)
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_the_lockout(world: World, settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    username = world.user("agent_y").username
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post(
+            reverse("login"),
+            {"username": username, "password": "guess"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": username, "password": "pw-for-tests-1"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 429
+
+
+def test_the_public_form_limit_ignores_a_spoofed_forwarded_for(settings: Any) -> None:
+    cache.clear()
+    settings.ATTUNE_PUBLIC_FORM_RATE = 2
+    statuses = []
+    for n in range(4):
+        response = Client().post(
+            reverse("public:new"),
+            {
+                "name": "Flood",
+                "email": f"flood{n}@example.org",  # a new address each time: only the IP limits
+                "subject": "Flood",
+                "description": "Flood",
+                "urgency": "normal",
+            },
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 429, 429]
+
+
+def test_html_mail_renders_hostile_text_escaped(world: World) -> None:
+    mail.outbox.clear()
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    customer = customer_get_or_create(email="html.mail@example.org", name=hostile)
+    ticket = ticket_create(requester=customer, subject=hostile, body=hostile, channel=Channel.WEB)
+    ticket_reply(ticket=ticket, author=world.user("admin"), body=hostile)
+    _deliver_mail(ticket.pk)
+    htmls = [str(alt[0]) for sent in mail.outbox for alt in sent.alternatives]  # type: ignore[attr-defined]
+    assert htmls
+    for html in htmls:
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "&lt;script&gt;" in html or "&lt;img" in html
