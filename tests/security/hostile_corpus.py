@@ -169,6 +169,9 @@ QUERIES = [
     ("agent_x", "/api/v1/tickets/99999999999999999999999/"),
     ("agent_x", "/tickets/99999999999999999999999/"),
     ("cust_a", "/files/99999999999999999999999/"),
+    ("anon", "/login/?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"),
+    ("anon", "/login/?next=javascript:alert(1)//%0d%0aX:%20y"),
+    ("anon", "/support/new/?subject=%3Cscript%3E&email=%22%3E"),
 ]
 
 CSV = [
