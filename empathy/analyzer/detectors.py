@@ -282,13 +282,21 @@ def _question_kind(
         return "generic"  # "How are you?", "Want to talk about it?": an opening, weak
     if cues.has("generic_help", qs, qe):
         return "generic"
-    wh_start = P.WH_START.match(q) is not None
+    wh = P.WH_START.match(q)
+    wh_start = wh is not None
     if not wh_start and P.TAG_QUESTION.search(q, max(0, len(q) - 40)):
         return None
     has_you = cues.has("you", qs, qe)
     n_words = len(TOKEN.findall(q))
     if wh_start:
         if has_you or n_words <= 5 or (customer and content_stems(q) & customer):
+            return "open"
+        # "How long has this been happening?": about the situation, not the writer.
+        if (
+            wh is not None
+            and P.SITUATION_QUESTION.match(q)
+            and not P.FIRST_PERSON.search(q, wh.end())
+        ):
             return "open"
         return None
     if P.AUX_START.match(q):

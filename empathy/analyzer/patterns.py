@@ -285,6 +285,12 @@ WH_START = re.compile(
     + r"(?:when|where)\b(?!\s+(?:you|you'?re|i|i'?m|we|they|he|she)\b)",
     FLAGS,
 )
+# Wh-questions about the course of the customer's situation: open whoever they name.
+SITUATION_QUESTION = re.compile(
+    _LEAD
+    + r"(?:how\s+(?:long|often|many|much|far|bad|old)|when\s+(?:did|was|were|does|do|is)|since\s+when|what\s+(?:happened|happens|(?:has|had)\s+happened|seems|went|is\s+wrong|'s\s+wrong|is\s+going\s+on|'s\s+going\s+on|exactly|caused|made|changed))\b",
+    FLAGS,
+)
 AUX_START = re.compile(
     _LEAD
     + r"(?P<aux>do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|may|might|am|any|anything|anyone|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|wanna|want|got|would\s+you|r)\b",

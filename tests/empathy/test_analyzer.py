@@ -32,6 +32,7 @@ POSITIVE = [
     ("Could you tell me what happened when you tried to pay?", "listening", 2),
     ("What happens when you open the invoice page on your laptop?", "listening", 2),
     ("Tell me more about the error you saw.", "listening", 1),
+    ("How long has this been happening on the new laptop?", "listening", 2),
 ]
 NEGATIVE = [
     ("Our opening hours are 9 to 5.", "validation"),
