@@ -24,6 +24,8 @@ POSITIVE = [
     ("It's great that you reached out to us about this.", "validation", 1),
     ("That's not your fault at all.", "validation", 1),
     ("I know how it feels.", "validation", 1),
+    ("I feel your frustration with the billing page.", "validation", 2),
+    ("You should not feel embarrassed about asking.", "validation", 1),
     ("So what I hear you saying is that the app logs you out every hour.", "reflection", 2),
     ("Let me make sure I understood: the second charge appeared on the 3rd.", "reflection", 2),
     ("It sounds like you've been going back and forth with us for weeks.", "reflection", 2),
@@ -42,6 +44,7 @@ NEGATIVE = [
     ("The price stays the same.", "reflection"),
     ("I understand. However, that's policy.", "validation"),
     ("Sorry you feel that way.", "validation"),
+    ("Hang on, let me check that for you.", "validation"),
     ("You know?", "listening"),
 ]
 
