@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from helpdesk.api import error_responses
 from webhooks.models import EVENT_CHOICES, Webhook, WebhookDelivery
 from webhooks.services import webhook_create
 
@@ -46,13 +47,16 @@ def _admin(request: Request) -> User:
 
 
 class WebhookListCreateApi(APIView):
-    @extend_schema(responses=WebhookOutputSerializer(many=True))
+    @extend_schema(responses={200: WebhookOutputSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
         _admin(request)
         hooks = Webhook.objects.order_by("-created_at")[:200]
         return Response(WebhookOutputSerializer(hooks, many=True).data)
 
-    @extend_schema(request=WebhookInputSerializer, responses={201: WebhookCreatedSerializer})
+    @extend_schema(
+        request=WebhookInputSerializer,
+        responses={201: WebhookCreatedSerializer, **error_responses(400, 403)},
+    )
     def post(self, request: Request) -> Response:
         user = _admin(request)
         data = WebhookInputSerializer(data=request.data)
@@ -64,14 +68,17 @@ class WebhookListCreateApi(APIView):
 
 class WebhookDetailApi(APIView):
     @extend_schema(
-        operation_id="webhooks_deliveries_list", responses=DeliveryOutputSerializer(many=True)
+        operation_id="webhooks_deliveries_list",
+        responses={200: DeliveryOutputSerializer(many=True), **error_responses(403, 404)},
     )
     def get(self, request: Request, webhook_id: int) -> Response:
         _admin(request)
+        if not Webhook.objects.filter(pk=webhook_id).exists():
+            raise exceptions.NotFound()
         deliveries = WebhookDelivery.objects.filter(webhook_id=webhook_id).order_by("-pk")[:100]
         return Response(DeliveryOutputSerializer(deliveries, many=True).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **error_responses(403, 404)})
     def delete(self, request: Request, webhook_id: int) -> Response:
         _admin(request)
         deleted, _ = Webhook.objects.filter(pk=webhook_id).delete()
