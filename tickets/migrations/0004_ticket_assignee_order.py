@@ -1,8 +1,8 @@
 """The agent's own queue in order: a partial index over open tickets per assignee.
 
-Without it the default "mine" view read, through ticket_assignee_status' neighbour
-(the assignee foreign-key index), every ticket ever assigned to the agent and sorted the
-open ones: 111 ms at 1M tickets against 0.8 ms with it (docs/performance.md).
+Without it the default "mine" view read the assignee foreign-key index, that is every
+ticket ever assigned to the agent, and sorted the open ones: 111 ms at 1M tickets against
+0.8 ms with it (docs/performance.md).
 """
 
 from django.conf import settings
