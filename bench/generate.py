@@ -6,7 +6,8 @@ The database is dropped, created and migrated with ``manage.py migrate``; then e
 streamed in with PostgreSQL COPY (psycopg2 ``copy_expert``), secondary indexes are dropped
 during the load and rebuilt after it, foreign-key triggers are skipped for the loading
 session only (the generator writes consistent keys), and the database is vacuumed and
-analysed. Re-running with the same arguments gives the same data (seeded).
+analysed. Re-running with the same arguments gives the same data (seeded), dated
+relative to the moment it runs.
 
 What is in it, per ticket: a customer message, one agent reply (scored by the real empathy
 analyzer, so ReplyScore rows are what the worker would have written) and usually a third
