@@ -217,7 +217,7 @@ REFLECTION = _family(
         (
             "restatement_phrase",
             2,
-            r"(?:it|that|this)\s+(?:sounds?|seems?|looks?)\s+(?:like|as\s+(?:if|though)|that)\s+(?!(?:an?\s+)?(?:really\s+)?(?:great|good|fantastic|wonderful|smart|fun|nice|lovely|excellent|brilliant|plan|idea|bug|problem\s+(?:with|on)\s+our))(?:\w+\s+){0,6}?(?:you|your|you'?re|you'?ve)\b|i\s+can\s+(?:tell|sense|see)\s+(?:that\s+)?(?:this|that|it|you|your)|i(?:'m|\s+am)\s+(?:sensing|hearing|getting\s+the\s+sense)|i\s+(?:get|have)\s+the\s+(?:sense|feeling|impression)\s+that|(?:from|by)\s+my\s+understanding|my\s+understanding\s+is|you\s+(?:seem|sound)\s+as\s+(?:if|though)",
+            r"(?:it|that|this)\s+(?:sounds?|seems?|looks?)\s+(?:like|as\s+(?:if|though)|that)\s+(?!(?:an?\s+)?(?:really\s+)?(?:great|good|fantastic|wonderful|smart|fun|nice|lovely|excellent|brilliant|plan|idea|bug|problem\s+(?:with|on)\s+our))(?:\w+\s+){0,6}?(?:you|your|you'?re|you'?ve)\b|i\s+can\s+(?:tell|sense|see)\s+(?:that\s+)?(?:this|that|it|you|your)|i(?:'m|\s+am)\s+(?:sensing|hearing|getting\s+the\s+sense)|i\s+(?:get|have)\s+the\s+(?:sense|feeling|impression)\s+that|(?:from|by)\s+my\s+understanding|my\s+understanding\s+is|you\s+(?:seem|sound)\s+as\s+(?:if|though)|i\s+hear\s+you\s+say(?:ing)?\b|(?:is|was)\s+that\s+what\s+you(?:'re|\s+are|\s+were|\s+mean|\s+meant)|are\s+you\s+saying\b|so\s+to\s+clarify\b|if\s+i\s+understand\s+(?:you\s+)?(?:correctly|right)|i\s+(?:can\s+)?(?:feel|sense)\s+(?:that\s+)?you(?:'re|\s+are|\s+have|\s+really|\s+must|'ve)|you(?:'ve|\s+have|'re|\s+are)?\s+probably\s+(?:been|become|feel\w*|felt)\b",
         ),
         (
             "feeling_inference",

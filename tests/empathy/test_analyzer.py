@@ -32,6 +32,8 @@ POSITIVE = [
     ("It sounds like you've been going back and forth with us for weeks.", "reflection", 2),
     ("You must be exhausted after all those calls.", "reflection", 2),
     ("Same, that update drove me mad last week too.", "reflection", 2),
+    ("I hear you saying the export fails every night.", "reflection", 2),
+    ("I sense you're worn out by all of this.", "reflection", 2),
     ("Could you tell me what happened when you tried to pay?", "listening", 2),
     ("What happens when you open the invoice page on your laptop?", "listening", 2),
     ("Tell me more about the error you saw.", "listening", 1),
