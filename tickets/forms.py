@@ -166,3 +166,23 @@ class BulkActionForm(forms.Form):
         # Any integers are accepted here; access is checked per ticket by the view.
         raw = data.getlist("tickets") if hasattr(data, "getlist") else []
         self.fields["tickets"].choices = [(v, v) for v in raw[:200]]  # type: ignore[attr-defined]
+
+
+class AgentTicketForm(forms.Form):
+    """An agent files a ticket for a customer (after a call, a chat, a meeting)."""
+
+    customer_email = forms.EmailField(max_length=254, label="Customer email")
+    customer_name = forms.CharField(max_length=150, required=False, label="Customer name")
+    queue = forms.ChoiceField(choices=[])
+    subject = forms.CharField(max_length=255)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_BODY_CHARS,
+        label="What the customer told you",
+    )
+    urgency = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    attachments = MultipleFileField()
+
+    def __init__(self, *args: object, queues: list[Queue], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["queue"].choices = [(q.slug, q.name) for q in queues]  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ portal_patterns = (
 workspace_patterns = (
     [
         path("", workspace.queue, name="queue"),
+        path("new/", workspace.ticket_new_for_customer, name="new"),
         path("search/", search.search, name="search"),
         path("bulk/", bulk.bulk, name="bulk"),
         path("macros/", macros.macro_list, name="macros"),

@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from helpdesk.http import AuthenticatedHttpRequest
@@ -20,6 +21,7 @@ from tickets.errors import StaleTicketError, TicketError
 from tickets.extensions import reply_panels
 from tickets.forms import (
     AgentReplyForm,
+    AgentTicketForm,
     AssignForm,
     BulkActionForm,
     MergeForm,
@@ -29,11 +31,13 @@ from tickets.forms import (
     TagsForm,
     to_attachment_inputs,
 )
-from tickets.models import Status, Ticket
+from tickets.models import Channel, Status, Ticket
 from tickets.selectors import Cursor, queue_page, queue_tickets
 from tickets.services import (
+    customer_get_or_create,
     ticket_assign,
     ticket_change_status,
+    ticket_create,
     ticket_merge,
     ticket_note_add,
     ticket_reply,
@@ -316,3 +320,39 @@ def ticket_merge_post(request: AuthenticatedHttpRequest, ticket_id: int) -> Http
         messages.success(request, f"Merged into #{merged.pk}.")
         return redirect("workspace:detail", ticket_id=merged.pk)
     return redirect("workspace:detail", ticket_id=ticket.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def ticket_new_for_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
+    queues = list(queues_visible_to(request.user).order_by("name"))
+    form = AgentTicketForm(request.POST or None, request.FILES or None, queues=queues)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        queue = next(q for q in queues if q.slug == data["queue"])
+        try:
+            with transaction.atomic():
+                customer = customer_get_or_create(
+                    email=data["customer_email"], name=data["customer_name"]
+                )
+                ticket = ticket_create(
+                    requester=customer,
+                    subject=data["subject"],
+                    body=data["description"],
+                    urgency=data["urgency"],
+                    channel=Channel.AGENT,
+                    queue=queue,
+                    created_by=request.user,
+                    attachments=to_attachment_inputs(data["attachments"]),
+                )
+        except TicketError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Ticket #{ticket.pk} created for {customer.user.email}.")
+            return redirect("workspace:detail", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/workspace/new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
