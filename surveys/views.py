@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from empathy.charts import scatter
+from empathy.charts import line_chart, scatter
 from empathy.forms import RangeForm
 from empathy.views import manager_required
 from helpdesk.http import AuthenticatedHttpRequest
@@ -78,6 +78,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         end = form.cleaned_data["end"] or end
     surveys = selectors.in_period(selectors.surveys_visible_to(request.user), start, end)
     relation = selectors.empathy_vs_csat(surveys)
+    by_week = selectors.by_week(surveys)
     return render(
         request,
         "surveys/report.html",
@@ -89,7 +90,10 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "by_agent": selectors.by_agent(surveys),
             "by_team": selectors.by_team(surveys),
             "by_queue": selectors.by_queue(surveys),
-            "by_week": selectors.by_week(surveys),
+            "by_week": by_week,
+            "csat_chart": line_chart(
+                [(row.label, row.csat) for row in by_week if row.csat is not None]
+            ),
             "reasons": selectors.reasons(surveys),
             "relation": relation,
             "scatter": scatter(relation.points),

@@ -370,3 +370,13 @@ def test_it_renders_the_report_in_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.context["overall"].sent == surveys
+
+
+def test_the_report_draws_weekly_csat_as_a_chart_with_a_table(client_for, manager, sent_survey):
+    from surveys.services import survey_answer
+
+    survey_answer(survey=sent_survey(), rating=5)
+    response = client_for(manager).get("/surveys/report/")
+    chart = response.context["csat_chart"]
+    assert [label.endswith("100") for _, _, label in chart.dots] == [True]
+    assert "CSAT per week" in response.content.decode()
