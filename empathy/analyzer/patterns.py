@@ -163,7 +163,7 @@ VALIDATION = _family(
         (
             "good_wishes",
             1,
-            r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|hopefully\s+(?:you|things|it|this|everything|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care|god\s+bless|all\s+the\s+best|wishing\s+you",
+            r"(?:i|we)\s+(?:really\s+|truly\s+|sincerely\s+)?(?:hope|wish)\s+(?!(?:this|that|it)\s+helps)(?:you|things|that|it|this|your|for|everything|tomorrow)|hope\s+(?!(?:this|that|it)\s+helps)(?:you|things|it|this|everything|tomorrow|your)|hopefully\s+(?:you|things|it|this|everything|your)|good\s+luck|best\s+of\s+luck|best\s+wishes|take\s+care(?!\s+of\s+(?!yourself|urself|your\s+self))|god\s+bless|all\s+the\s+best|wishing\s+you",
         ),
         (
             "shared_joy",

@@ -48,6 +48,7 @@ NEGATIVE = [
     ("I understand. However, that's policy.", "validation"),
     ("Sorry you feel that way.", "validation"),
     ("Hang on, let me check that for you.", "validation"),
+    ("We'll take care of the refund today.", "validation"),
     ("You know?", "listening"),
 ]
 
