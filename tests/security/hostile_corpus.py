@@ -56,6 +56,7 @@ TEXT_SINKS = [
     "public_description",
     "portal_reply",
     "agent_reply",
+    "agent_new",
     "api_ticket",
     "api_message",
     "mail",

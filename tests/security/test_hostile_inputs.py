@@ -145,6 +145,22 @@ def _agent_reply(w: World, client_for: ClientFor, text: str) -> Outcome:
     return Outcome(response, accepted, pages, _latest_body(ticket.pk, accepted))
 
 
+def _agent_new(w: World, client_for: ClientFor, text: str) -> Outcome:
+    last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    data = {
+        "customer_email": w.customer_a.user.email,
+        "customer_name": text[:150],
+        "queue": w.queue_x.slug,
+        "subject": text,
+        "description": text,
+        "urgency": "normal",
+    }
+    response = client_for("agent_x").post(reverse("workspace:new"), data)
+    ticket = _newest_ticket(last)
+    pages = [("agent_x", _detail(ticket.pk)), ("cust_a", reverse("portal:list"))] if ticket else []
+    return Outcome(response, response.status_code == 302, pages)
+
+
 def _api_ticket(w: World, client_for: ClientFor, text: str) -> Outcome:
     response = client_for("cust_a").post(
         reverse("api-v1:tickets"),
@@ -248,6 +264,7 @@ SINKS: dict[str, Callable[[World, ClientFor, str], Outcome]] = {
     "public_description": _public("description"),
     "portal_reply": _portal_reply,
     "agent_reply": _agent_reply,
+    "agent_new": _agent_new,
     "api_ticket": _api_ticket,
     "api_message": _api_message,
     "mail": _mail,
