@@ -49,6 +49,7 @@ NEGATIVE = [
     ("Sorry you feel that way.", "validation"),
     ("Hang on, let me check that for you.", "validation"),
     ("We'll take care of the refund today.", "validation"),
+    ("Feel free to contact us if you have further questions.", "validation"),
     ("You know?", "listening"),
 ]
 
