@@ -254,7 +254,9 @@ def reflection_prompts(agent: User, *, days: int = 14, limit: int = 5) -> list[T
     """Challenging tickets this agent answered, resolved lately, not yet reflected on."""
     since = timezone.now() - timedelta(days=days)
     return list(
-        Ticket.objects.filter(
+        # Only tickets the agent may still open: one who left the queue no longer sees them.
+        tickets_visible_to(agent)
+        .filter(
             challenging=True,
             resolved_at__gte=since,
             messages__author=agent,

@@ -74,3 +74,17 @@ def test_a_low_rating_alert_goes_only_to_people_who_may_open_the_ticket(world: W
     assert agent_x.email in recipients
     assert world.user("agent_y").email in recipients
     assert world.user("mgr_x").email not in recipients  # manages agent X, cannot open ticket B
+
+
+def test_an_agent_who_left_a_queue_is_not_prompted_to_reflect_on_its_tickets(
+    world: World, role_client: Callable[..., Client]
+) -> None:
+    agent_x = world.user("agent_x")
+    client = role_client("agent_x")
+    prompt = reverse("empathy:reflect", args=[world.ticket_a.pk])
+    assert prompt in body_of(client.get(reverse("empathy:mine")))  # ticket A: answered by X
+    world.queue_x.agents.remove(agent_x)
+    # (Feedback on X's own reply stays: it is X's own work.)
+    assert prompt not in body_of(client.get(reverse("empathy:mine")))
+    reflect = client.post(reverse("empathy:reflect", args=[world.ticket_a.pk]), {"went_well": "x"})
+    assert reflect.status_code == 404
