@@ -27,6 +27,7 @@ POSITIVE = [
     ("I feel your frustration with the billing page.", "validation", 2),
     ("You should not feel embarrassed about asking.", "validation", 1),
     ("I am sure you will get it working in no time.", "validation", 1),
+    ("Don't be discouraged, we'll get this working.", "validation", 1),
     ("So what I hear you saying is that the app logs you out every hour.", "reflection", 2),
     ("Let me make sure I understood: the second charge appeared on the 3rd.", "reflection", 2),
     ("It sounds like you've been going back and forth with us for weeks.", "reflection", 2),
