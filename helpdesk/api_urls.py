@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 
 from accounts.api import TokenListCreateApi, TokenRevokeApi
 from empathy.api import CoachApi, ScoreListApi
+from empathy.api_manage import EmpathyDashboardApi, ReviewApi
 from helpdesk.api import not_found
 from surveys.api import SurveySummaryApi
 from tickets.api import (
@@ -19,6 +20,8 @@ from tickets.api import (
     TicketListCreateApi,
     TicketMergeApi,
 )
+from tickets.api_customers import CustomerDetailApi, CustomerListApi
+from tickets.api_macros import MacroDetailApi, MacroListCreateApi
 from webhooks.api import WebhookDetailApi, WebhookListCreateApi
 
 v1 = [
@@ -27,10 +30,16 @@ v1 = [
     path("tickets/<int:ticket_id>/merge/", TicketMergeApi.as_view(), name="ticket-merge"),
     path("tickets/<int:ticket_id>/messages/", MessageListCreateApi.as_view(), name="messages"),
     path("queues/", QueueListApi.as_view(), name="queues"),
+    path("customers/", CustomerListApi.as_view(), name="customers"),
+    path("customers/<int:customer_id>/", CustomerDetailApi.as_view(), name="customer"),
+    path("macros/", MacroListCreateApi.as_view(), name="macros"),
+    path("macros/<int:macro_id>/", MacroDetailApi.as_view(), name="macro"),
     path("tokens/", TokenListCreateApi.as_view(), name="tokens"),
     path("tokens/<int:token_id>/", TokenRevokeApi.as_view(), name="token"),
     path("empathy/coach/", CoachApi.as_view(), name="empathy-coach"),
     path("empathy/scores/", ScoreListApi.as_view(), name="empathy-scores"),
+    path("empathy/scores/<int:score_id>/review/", ReviewApi.as_view(), name="empathy-review"),
+    path("empathy/dashboard/", EmpathyDashboardApi.as_view(), name="empathy-dashboard"),
     path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
     path("webhooks/", WebhookListCreateApi.as_view(), name="webhooks"),
     path("webhooks/<int:webhook_id>/", WebhookDetailApi.as_view(), name="webhook"),

@@ -1,0 +1,134 @@
+"""Managers' empathy figures and reviews over the API: the same selectors and services as
+the dashboard and the review page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from empathy.models import ReplyScore
+from empathy.selectors import agent_summaries, agents_managed_by, weekly_trend
+from empathy.services import review_save
+from helpdesk.api import error_responses
+from tickets.access import can_manage_agent
+
+
+class AgentSummarySerializer(serializers.Serializer[object]):
+    agent_id = serializers.IntegerField()
+    name = serializers.CharField()
+    replies = serializers.IntegerField()
+    overall = serializers.FloatField()
+    listening = serializers.FloatField()
+    validation = serializers.FloatField()
+    reflection = serializers.FloatField()
+    tone = serializers.FloatField()
+    challenging = serializers.IntegerField()
+
+
+class WeekSerializer(serializers.Serializer[object]):
+    week = serializers.DateField()
+    replies = serializers.IntegerField()
+    overall = serializers.FloatField()
+    listening_share = serializers.FloatField()
+    validation_share = serializers.FloatField()
+    reflection_share = serializers.FloatField()
+
+
+class DashboardSerializer(serializers.Serializer[object]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    agents = AgentSummarySerializer(many=True)
+    weeks = WeekSerializer(many=True)
+
+
+class RangeSerializer(serializers.Serializer[object]):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and start > end:  # type: ignore[operator]
+            raise serializers.ValidationError("start must not be after end.")
+        return attrs
+
+
+def _manager(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_manager:
+        raise exceptions.PermissionDenied("Empathy figures are for managers.")
+    return user
+
+
+class EmpathyDashboardApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, required=False),
+            OpenApiParameter("end", str, required=False),
+        ],
+        responses={200: DashboardSerializer, **error_responses(400, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        user = _manager(request)
+        params = RangeSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        end = params.validated_data.get("end") or timezone.localdate()
+        start = params.validated_data.get("start") or end - timedelta(days=56)
+        agents = agents_managed_by(user)
+        data = {
+            "start": start,
+            "end": end,
+            "agents": agent_summaries(agents=agents, start=start, end=end),
+            "weeks": weekly_trend(agents=agents, start=start, end=end),
+        }
+        return Response(DashboardSerializer(data).data)
+
+
+class ReviewInputSerializer(serializers.Serializer[object]):
+    listening = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    validation = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    reflection = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    tone = serializers.IntegerField(min_value=0, max_value=2, required=False, allow_null=True)
+    feedback = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    exemplary = serializers.BooleanField(default=False)
+
+
+class ReviewOutputSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    score = serializers.IntegerField(source="score_id")
+    listening = serializers.IntegerField(allow_null=True)
+    validation = serializers.IntegerField(allow_null=True)
+    reflection = serializers.IntegerField(allow_null=True)
+    tone = serializers.IntegerField(allow_null=True)
+    feedback = serializers.CharField()
+    exemplary = serializers.BooleanField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReviewApi(APIView):
+    @extend_schema(
+        request=ReviewInputSerializer,
+        responses={200: ReviewOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def put(self, request: Request, score_id: int) -> Response:
+        user = _manager(request)
+        score = ReplyScore.objects.select_related("agent").filter(pk=score_id).first()
+        if score is None or not can_manage_agent(user, score.agent):
+            raise exceptions.NotFound()
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        review = review_save(
+            score=score,
+            reviewer=user,
+            levels={k: values.get(k) for k in ("listening", "validation", "reflection", "tone")},
+            feedback=values["feedback"],
+            exemplary=values["exemplary"],
+        )
+        return Response(ReviewOutputSerializer(review).data, status=status.HTTP_200_OK)
