@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncWeek
@@ -17,6 +17,18 @@ from tickets.access import teams_managed_by, tickets_visible_to
 from tickets.models import Message, MessageKind, Ticket
 
 COMPONENTS = ("listening", "validation", "reflection", "tone")
+
+
+def in_days(field: str, start: date, end: date) -> Q:
+    """`field` within the days start..end (inclusive) in the current time zone.
+
+    Filtering on `field__date` casts every row and cannot use an index on the column;
+    this half-open range [start 00:00, day after end 00:00) can.
+    """
+    tz = timezone.get_current_timezone()
+    low = datetime.combine(start, time.min, tzinfo=tz)
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
 def agents_managed_by(user: User) -> QuerySet[User]:
@@ -151,10 +163,9 @@ def lowest_scores(
         scores_with_context(
             _scores_seen_by(viewer)
             .filter(
+                in_days("replied_at", start, end),
                 agent__in=agents,
                 version=VERSION,
-                replied_at__date__gte=start,
-                replied_at__date__lte=end,
                 opportunity__in=("normal", "high"),
             )
             .order_by("overall", "-replied_at")
@@ -200,10 +211,9 @@ def random_sample(
         scores_with_context(
             _scores_seen_by(viewer)
             .filter(
+                in_days("replied_at", start + timedelta(days=1), end),
                 agent__in=agents,
                 version=VERSION,
-                replied_at__date__gt=start,
-                replied_at__date__lte=end,
             )
             .order_by("?")
         )[:size]
@@ -223,10 +233,9 @@ def low_csat_scores(
         scores_with_context(
             _scores_seen_by(viewer)
             .filter(
+                in_days("replied_at", start, end),
                 agent__in=agents,
                 version=VERSION,
-                replied_at__date__gte=start,
-                replied_at__date__lte=end,
                 ticket__surveys__rating__lte=2,
             )
             .exclude(ticket__surveys__reason__in=("product", "policy"))

@@ -24,6 +24,7 @@ from empathy.selectors import (
     calibration,
     exemplary_replies,
     feedback_for,
+    in_days,
     low_csat_scores,
     lowest_scores,
     random_sample,
@@ -112,12 +113,11 @@ def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     _, start, end = _range(request)
     scores = (
         ReplyScore.objects.filter(
+            in_days("replied_at", start, end),
             agent__in=agents_managed_by(request.user),
             # Only replies on tickets the manager may open: the subject is ticket content.
             ticket__in=tickets_visible_to(request.user).values("pk"),
             version=VERSION,
-            replied_at__date__gte=start,
-            replied_at__date__lte=end,
         )
         .select_related("agent", "ticket")
         .order_by("replied_at", "pk")

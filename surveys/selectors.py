@@ -13,6 +13,7 @@ from django.db.models.functions import TruncWeek
 from accounts.models import User
 from empathy.analyzer import VERSION
 from empathy.models import ReplyScore
+from empathy.selectors import in_days
 from surveys.models import Reason, Survey
 from surveys.stats import Correlation, csat_percent, pearson
 from tickets.access import queues_visible_to
@@ -25,7 +26,7 @@ def surveys_visible_to(user: User) -> QuerySet[Survey]:
 
 
 def in_period(surveys: QuerySet[Survey], start: date, end: date) -> QuerySet[Survey]:
-    return surveys.filter(sent_at__date__gte=start, sent_at__date__lte=end, state__in=SENT_STATES)
+    return surveys.filter(in_days("sent_at", start, end), state__in=SENT_STATES)
 
 
 _COUNTS = {

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +24,13 @@ from tickets.services.text import clean_line
 
 CONFIG = "english"
 MAX_RESULTS = 50
+SEARCH_TIMEOUT_MS = 3000
+
+
+class SearchTooBroad(Exception):
+    """The words match too much to rank in time; the user should add words or filters."""
+
+
 MAX_QUERY_CHARS = 200
 # Control characters as highlight markers: they never occur in stored text (the
 # services strip them), so escaping then swapping them for <mark> is safe.
@@ -54,7 +61,15 @@ def search_tickets(*, user: User, query: str) -> list[SearchHit]:
     if not can_see_internal_notes(user):
         messages = messages.exclude(kind=MessageKind.NOTE)
     if connection.vendor == "postgresql":
-        return _search_postgres(visible, messages, query)
+        try:
+            with transaction.atomic():
+                # A word in half of a million messages would rank all of them: bound it and
+                # ask for a narrower search rather than time out the page.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {SEARCH_TIMEOUT_MS}")
+                return _search_postgres(visible, messages, query)
+        except OperationalError as exc:
+            raise SearchTooBroad(query) from exc
     return _search_simple(visible, messages, query)
 
 

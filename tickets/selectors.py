@@ -92,7 +92,9 @@ def queue_page(
         "requester__user", "requester__organisation", "assignee", "queue"
     )
     if after is not None:
-        ordered = ordered.filter(
+        # The redundant bound lets PostgreSQL start the index scan at the cursor instead of
+        # filtering every row before it.
+        ordered = ordered.filter(priority_score__lte=after.score).filter(
             Q(priority_score__lt=after.score)
             | Q(priority_score=after.score, created_at__gt=after.created_at)
             | Q(priority_score=after.score, created_at=after.created_at, pk__gt=after.pk)

@@ -96,3 +96,19 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client_agent.get("/tickets/search/", {"q": "printer"})
     assert response.content.decode().count("Printer") >= 12
+
+
+def test_a_search_too_broad_to_rank_in_time_asks_for_more_words(corpus, client_agent, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the time bound is PostgreSQL's statement_timeout")
+    monkeypatch.setattr("tickets.search.SEARCH_TIMEOUT_MS", 1)
+    monkeypatch.setattr(
+        "tickets.search._search_postgres",
+        lambda *a: connection.cursor().execute("SELECT pg_sleep(0.2)"),
+    )
+    response = client_agent.get("/tickets/search/", {"q": "invoice"})
+    assert response.status_code == 200
+    assert response.context["too_broad"] is True
+    assert "matches too many conversations" in response.content.decode()

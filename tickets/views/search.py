@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from helpdesk.http import AuthenticatedHttpRequest
-from tickets.search import search_tickets
+from tickets.search import SearchTooBroad, search_tickets
 from tickets.views.workspace import staff_required
 
 
@@ -15,5 +15,13 @@ from tickets.views.workspace import staff_required
 @staff_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    hits = search_tickets(user=request.user, query=query) if query.strip() else []
-    return render(request, "tickets/workspace/search.html", {"query": query, "hits": hits})
+    too_broad = False
+    try:
+        hits = search_tickets(user=request.user, query=query) if query.strip() else []
+    except SearchTooBroad:
+        hits, too_broad = [], True
+    return render(
+        request,
+        "tickets/workspace/search.html",
+        {"query": query, "hits": hits, "too_broad": too_broad},
+    )
