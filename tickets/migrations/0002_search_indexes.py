@@ -22,6 +22,9 @@ INDEXES = {
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Building these over millions of messages takes longer than the app's per-statement
+    # timeout; lift it for this migration's transaction only.
+    schema_editor.execute("SET LOCAL statement_timeout = 0")
     for name, (table, expression) in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING GIN (({expression}))"
