@@ -17,7 +17,7 @@ from empathy.models import ReplyScore
 from empathy.selectors import agent_summaries, agents_managed_by, weekly_trend
 from empathy.services import review_save
 from helpdesk.api import error_responses
-from tickets.access import can_manage_agent
+from tickets.access import can_manage_agent, tickets_visible_to
 
 
 class AgentSummarySerializer(serializers.Serializer[object]):
@@ -120,6 +120,9 @@ class ReviewApi(APIView):
         user = _manager(request)
         score = ReplyScore.objects.select_related("agent").filter(pk=score_id).first()
         if score is None or not can_manage_agent(user, score.agent):
+            raise exceptions.NotFound()
+        # As on the review page: managing the agent is not enough, the ticket must be theirs.
+        if not tickets_visible_to(user).filter(pk=score.ticket_id).exists():
             raise exceptions.NotFound()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

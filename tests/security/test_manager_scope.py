@@ -88,3 +88,15 @@ def test_an_agent_who_left_a_queue_is_not_prompted_to_reflect_on_its_tickets(
     assert prompt not in body_of(client.get(reverse("empathy:mine")))
     reflect = client.post(reverse("empathy:reflect", args=[world.ticket_a.pk]), {"went_well": "x"})
     assert reflect.status_code == 404
+
+
+def test_a_manager_cannot_review_a_hidden_ticket_reply_over_the_api(
+    world: World, foreign_score: ReplyScore, role_client: Callable[..., Client]
+) -> None:
+    response = role_client("mgr_x").put(
+        reverse("api-v1:empathy-review", args=[foreign_score.pk]),
+        {"feedback": "Seen from afar."},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not foreign_score.reviews.exists()
