@@ -61,3 +61,20 @@ def scatter(
         cy = pad + inner_h * (1 - (clamped - y_min) / (y_max - y_min)) + jitter
         dots.append((round(cx, 1), round(cy, 1), f"empathy {x:g}, rating {y}"))
     return Scatter(width=width, height=height, dots=tuple(dots))
+
+
+def sparkline(values: list[tuple[str, float]], *, top: float = 100) -> LineChart:
+    """A small per-row trend line (120 x 28) for tables; the row's figures are its text."""
+    width, height, pad = 120, 28, 3.0
+    n = len(values)
+    dots = []
+    for i, (label, value) in enumerate(values):
+        x = pad + ((width - 2 * pad) * i / (n - 1) if n > 1 else (width - 2 * pad) / 2)
+        y = pad + (height - 2 * pad) * (1 - max(0.0, min(value, top)) / top)
+        dots.append((round(x, 1), round(y, 1), f"{label}: {value:g}"))
+    return LineChart(
+        width=width,
+        height=height,
+        points=" ".join(f"{x},{y}" for x, y, _ in dots),
+        dots=tuple(dots),
+    )

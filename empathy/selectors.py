@@ -275,3 +275,22 @@ def reflection_prompts(agent: User, *, days: int = 14, limit: int = 5) -> list[T
         .distinct()
         .order_by("-resolved_at")[:limit]
     )
+
+
+def agent_weekly(
+    *, agents: QuerySet[User], start: date, end: date
+) -> dict[int, list[tuple[date, float]]]:
+    """Each agent's average score per week, from the rollups, in one query."""
+    rows = (
+        DailyRollup.objects.filter(agent__in=agents, day__gte=start, day__lte=end, version=VERSION)
+        .annotate(week=TruncWeek("day"))
+        .values("agent_id", "week")
+        .annotate(n=Sum("replies"), overall=Sum("overall_sum"))
+        .order_by("agent_id", "week")
+    )
+    series: dict[int, list[tuple[date, float]]] = {}
+    for row in rows:
+        week = row["week"]
+        day = week.date() if hasattr(week, "date") else week
+        series.setdefault(row["agent_id"], []).append((day, _avg(row["overall"], row["n"] or 0)))
+    return series

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from empathy.analyzer import VERSION
-from empathy.charts import line_chart
+from empathy.charts import line_chart, sparkline
 from empathy.exports import csv_rows
 from empathy.forms import AcknowledgeForm, CoachForm, RangeForm, ReflectionForm, ReviewForm
 from empathy.models import ReplyScore, Review
 from empathy.selectors import (
     agent_summaries,
+    agent_weekly,
     agents_managed_by,
     calibration,
     exemplary_replies,
@@ -87,6 +88,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     agents = agents_managed_by(request.user)
     summaries = agent_summaries(agents=agents, start=start, end=end)
+    weekly = agent_weekly(agents=agents, start=start, end=end)
+    agent_rows = [
+        (
+            s,
+            sparkline([(w.isoformat(), v) for w, v in weekly.get(s.agent_id, [])]),
+            weekly.get(s.agent_id, []),
+        )
+        for s in summaries
+    ]
     trend = weekly_trend(agents=agents, start=start, end=end)
     return render(
         request,
@@ -96,6 +106,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "summaries": summaries,
+            "agent_rows": agent_rows,
             "trend": trend,
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
             "lowest": lowest_scores(agents=agents, start=start, end=end, viewer=request.user),

@@ -95,3 +95,12 @@ def test_it_labels_each_scatter_dot():
         "empathy 72.5, rating 4",
         "empathy 10, rating 2",
     ]
+
+
+def test_the_sparkline_stays_inside_its_box_and_keeps_labels() -> None:
+    from empathy.charts import sparkline
+
+    line = sparkline([("w1", 0.0), ("w2", 100.0), ("w3", 250.0)])
+    assert all(0 <= x <= line.width and 0 <= y <= line.height for x, y, _ in line.dots)
+    assert [label for _, _, label in line.dots] == ["w1: 0", "w2: 100", "w3: 250"]
+    assert sparkline([]).points == ""
