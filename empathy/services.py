@@ -13,7 +13,12 @@ from accounts.models import User
 from empathy.analyzer import VERSION, AnalysisResult, analyze
 from empathy.models import DailyRollup, Reflection, ReplyScore, Review, ScoringFailure
 from tickets.errors import TicketError
-from tickets.models import Message, MessageKind, Ticket
+from tickets.models import EventKind, Message, MessageKind, Ticket
+from tickets.outbox import event_record
+
+# Below this overall score, where the customer needed empathy, a reply is flagged as an
+# event (for webhooks and the timeline).
+LOW_SCORE = 40
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +82,14 @@ def reply_score(*, message: Message, version: str = VERSION) -> ReplyScore | Non
     except IntegrityError:  # a concurrent run stored it first
         return None
     _rollup_add(score)
+    if score.overall < LOW_SCORE and score.opportunity in ("normal", "high"):
+        # An event, so subscribers (webhooks) hear of it through the same outbox.
+        event_record(
+            ticket=message.ticket,
+            kind=EventKind.LOW_EMPATHY_SCORE,
+            message=message,
+            data={"score": score.pk, "overall": score.overall, "version": score.version},
+        )
     ScoringFailure.objects.filter(message=message, version=version).delete()
     return score
 

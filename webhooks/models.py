@@ -8,6 +8,7 @@ EVENT_CHOICES = [
     ("ticket.replied", "Agent replied"),
     ("ticket.status_changed", "Status changed"),
     ("survey.answered", "Survey answered"),
+    ("reply.low_empathy_score", "A reply scored low on empathy"),
 ]
 
 

@@ -30,6 +30,7 @@ EVENT_NAMES: dict[str, str] = {
     EventKind.AGENT_REPLIED: "ticket.replied",
     EventKind.STATUS_CHANGED: "ticket.status_changed",
     EventKind.SURVEY_ANSWERED: "survey.answered",
+    EventKind.LOW_EMPATHY_SCORE: "reply.low_empathy_score",
 }
 TIMEOUT_SECONDS = 5
 
@@ -79,6 +80,12 @@ def payload_for(event: TicketEvent) -> dict[str, object]:
         data["message"] = {"id": event.message.pk, "body": event.message.body}
     if event.kind == EventKind.STATUS_CHANGED:
         data["change"] = {"from": event.data.get("from"), "to": event.data.get("to")}
+    if event.kind == EventKind.LOW_EMPATHY_SCORE:
+        data["empathy"] = {
+            "message": event.message_id,
+            "overall": event.data.get("overall"),
+            "version": event.data.get("version"),
+        }
     if event.kind == EventKind.SURVEY_ANSWERED:
         data["survey"] = {"id": event.data.get("survey"), "rating": event.data.get("rating")}
     return data

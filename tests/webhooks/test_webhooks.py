@@ -153,3 +153,34 @@ def test_event_kinds_without_a_webhook_name_are_ignored(hook, ticket) -> None:
     from webhooks.services import webhooks_fan_out
 
     assert webhooks_fan_out(event) == 0
+
+
+def test_a_cold_reply_to_an_upset_customer_is_announced_as_a_low_empathy_score(
+    receiver, admin_user, make_ticket, agent
+) -> None:
+    from empathy.services import reply_score
+
+    hook = webhook_create(
+        user=admin_user,
+        url=receiver.url,
+        events=["reply.low_empathy_score"],
+        allow_private_network=True,
+    )
+    upset = make_ticket(body="Third time I write!!! This is unacceptable, I am furious.")
+    score = reply_score(message=ticket_reply(ticket=upset, author=agent, body="Restart it."))
+    assert score is not None
+    assert score.overall < 40
+    event = TicketEvent.objects.get(ticket=upset, kind=EventKind.LOW_EMPATHY_SCORE)
+    assert event.data["overall"] == score.overall
+    event_deliver(event.pk, "webhooks.fan_out")
+    delivery = WebhookDelivery.objects.get(webhook=hook)
+    assert webhook_deliver(delivery.pk) == WebhookDelivery.State.DELIVERED
+    assert b'"event":"reply.low_empathy_score"' in receiver.requests[0][1]
+
+
+def test_a_short_answer_to_a_calm_question_is_not_flagged(make_ticket, agent) -> None:
+    from empathy.services import reply_score
+
+    calm = make_ticket(subject="Opening hours", body="When do you open on Saturdays?")
+    reply_score(message=ticket_reply(ticket=calm, author=agent, body="At 9am."))
+    assert not TicketEvent.objects.filter(ticket=calm, kind=EventKind.LOW_EMPATHY_SCORE).exists()

@@ -57,3 +57,4 @@ class EventKind(models.TextChoices):
     SURVEY_SENT = "survey_sent", "Survey sent"
     SURVEY_ANSWERED = "survey_answered", "Survey answered"
     FOLLOW_UP_OPENED = "follow_up_opened", "Follow-up opened"
+    LOW_EMPATHY_SCORE = "low_empathy_score", "Reply scored low on empathy"
