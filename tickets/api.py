@@ -7,8 +7,10 @@ from typing import Any
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -108,6 +110,10 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
     serializer_class = TicketOutputSerializer
     filterset_class = TicketFilter
     queryset = Ticket.objects.none()  # for the schema; get_queryset applies access rules
+    # The cursor pagination follows the chosen ordering (DRF reads it from this filter).
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["created_at", "updated_at", "priority_score"]
+    ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Ticket]:
         return ticket_queryset(_user(self.request))

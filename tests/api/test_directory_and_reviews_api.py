@@ -68,3 +68,18 @@ def test_managers_read_dashboard_figures_and_review_their_agents(
     assert client_for(agent).get("/api/v1/empathy/dashboard/").status_code == 403
     inverted = client_for(manager).get("/api/v1/empathy/dashboard/?start=2026-02-01&end=2026-01-01")
     assert inverted.status_code == 400
+
+
+def test_the_ticket_list_can_be_ordered_by_priority_and_still_pages_by_cursor(
+    make_ticket, client_for, agent
+):
+    low = make_ticket(subject="Question", urgency="low")
+    urgent = make_ticket(subject="Outage", urgency="urgent")
+    normal = make_ticket(subject="Normal")
+    client = client_for(agent)
+    first = client.get("/api/v1/tickets/", {"ordering": "-priority_score", "page_size": 2}).json()
+    assert [t["id"] for t in first["results"]] == [urgent.pk, normal.pk]
+    rest = client.get(first["next"]).json()
+    assert [t["id"] for t in rest["results"]] == [low.pk]
+    default = client.get("/api/v1/tickets/").json()["results"]
+    assert [t["id"] for t in default] == [normal.pk, urgent.pk, low.pk]
