@@ -31,8 +31,12 @@ def in_days(field: str, start: date, end: date) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
-def agents_managed_by(user: User) -> QuerySet[User]:
-    return User.objects.filter(teams__in=teams_managed_by(user)).distinct()
+def agents_managed_by(user: User, *, team_slug: str = "") -> QuerySet[User]:
+    """Agents of the teams `user` manages; only one of them when `team_slug` names it."""
+    teams = teams_managed_by(user)
+    if team_slug:
+        teams = teams.filter(slug=team_slug)
+    return User.objects.filter(teams__in=teams).distinct()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,12 @@ from empathy.selectors import (
 )
 from empathy.services import coach_draft, reflection_save, review_acknowledge, review_save
 from helpdesk.http import AuthenticatedHttpRequest
-from tickets.access import can_manage_agent, ticket_get_for_user, tickets_visible_to
+from tickets.access import (
+    can_manage_agent,
+    teams_managed_by,
+    ticket_get_for_user,
+    tickets_visible_to,
+)
 from tickets.errors import TicketError
 from tickets.models import MessageKind
 from tickets.views.workspace import staff_required
@@ -86,7 +91,11 @@ def _range(request: AuthenticatedHttpRequest) -> tuple[RangeForm, Any, Any]:
 @manager_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _range(request)
-    agents = agents_managed_by(request.user)
+    teams = list(teams_managed_by(request.user).order_by("name"))
+    team = request.GET.get("team", "")
+    if team not in {t.slug for t in teams}:
+        team = ""  # an unknown or foreign team shows all of the manager's teams
+    agents = agents_managed_by(request.user, team_slug=team)
     summaries = agent_summaries(agents=agents, start=start, end=end)
     weekly = agent_weekly(agents=agents, start=start, end=end)
     agent_rows = [
@@ -106,6 +115,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "summaries": summaries,
+            "teams": teams,
+            "team": team,
             "agent_rows": agent_rows,
             "trend": trend,
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),

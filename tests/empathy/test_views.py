@@ -265,8 +265,8 @@ def make_history(n: int, ticket: Ticket, agents: list, reviewer) -> None:
 
 
 # session, user, per-agent sums, weekly trend, lowest scores, random sample, low-CSAT
-# sample, calibration, per-agent weekly trend
-DASHBOARD_QUERIES = 9
+# sample, calibration, per-agent weekly trend, the manager's teams (for the filter)
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("n", [5, 40])
@@ -507,3 +507,28 @@ def test_it_lists_scoring_failures_for_admins(client_for, admin_user, agent, tic
 
     assert response.status_code == 200
     assert "ValueError: odd text" in response.content.decode()
+
+
+def test_it_filters_the_dashboard_to_one_of_the_managers_teams(
+    client_for, manager, agent, make_user, make_ticket, queue
+):
+    from accounts.models import Team
+    from empathy.services import reply_score
+    from tickets.services import ticket_reply
+
+    second = Team.objects.create(name="Night shift", slug="night")
+    second.managers.add(manager)
+    night_agent = make_user("agent")
+    second.members.add(night_agent)
+    queue.agents.add(night_agent)
+    ticket = make_ticket()
+    for author in (agent, night_agent):
+        reply_score(message=ticket_reply(ticket=ticket, author=author, body="Thanks, done."))
+    client = client_for(manager)
+    everyone = client.get("/empathy/dashboard/")
+    assert {s.agent_id for s in everyone.context["summaries"]} == {agent.pk, night_agent.pk}
+    night = client.get("/empathy/dashboard/", {"team": "night"})
+    assert [s.agent_id for s in night.context["summaries"]] == [night_agent.pk]
+    foreign = client.get("/empathy/dashboard/", {"team": "someone-elses"})
+    assert foreign.context["team"] == ""
+    assert len(foreign.context["summaries"]) == 2
