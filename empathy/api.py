@@ -15,7 +15,7 @@ from empathy.selectors import agents_managed_by
 from empathy.services import coach_draft
 from helpdesk.api import CreatedCursorPagination, error_responses
 from tickets.access import is_staff_user, ticket_get_for_user, tickets_visible_to
-from tickets.models import MessageKind
+from tickets.selectors import latest_customer_message
 
 
 class LevelSerializer(serializers.Serializer[object]):
@@ -75,12 +75,7 @@ class CoachApi(APIView):
         customer_message = data.validated_data.get("customer_message")
         if "ticket" in data.validated_data:
             ticket = ticket_get_for_user(user=user, ticket_id=data.validated_data["ticket"])
-            customer_message = (
-                ticket.messages.filter(kind=MessageKind.CUSTOMER)
-                .order_by("-created_at")
-                .values_list("body", flat=True)
-                .first()
-            )
+            customer_message = latest_customer_message(ticket)
         result = coach_draft(draft=data.validated_data["draft"], customer_message=customer_message)
         return Response(result.to_dict())
 

@@ -3,9 +3,6 @@ the dashboard and the review page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -16,7 +13,7 @@ from accounts.models import User
 from empathy.models import ReplyScore
 from empathy.selectors import agent_summaries, agents_managed_by, weekly_trend
 from empathy.services import review_save
-from helpdesk.api import error_responses
+from helpdesk.api import PeriodSerializer, error_responses
 from tickets.access import can_manage_agent, tickets_visible_to
 
 
@@ -48,17 +45,6 @@ class DashboardSerializer(serializers.Serializer[object]):
     weeks = WeekSerializer(many=True)
 
 
-class RangeSerializer(serializers.Serializer[object]):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and start > end:  # type: ignore[operator]
-            raise serializers.ValidationError("start must not be after end.")
-        return attrs
-
-
 def _manager(request: Request) -> User:
     user = request.user
     if not isinstance(user, User) or not user.is_manager:
@@ -76,10 +62,9 @@ class EmpathyDashboardApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _manager(request)
-        params = RangeSerializer(data=request.query_params)
+        params = PeriodSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        end = params.validated_data.get("end") or timezone.localdate()
-        start = params.validated_data.get("start") or end - timedelta(days=56)
+        start, end = params.validated_data["start"], params.validated_data["end"]
         agents = agents_managed_by(user)
         data = {
             "start": start,

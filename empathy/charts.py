@@ -14,10 +14,16 @@ class LineChart:
 
 
 def line_chart(
-    values: list[tuple[str, float]], *, width: int = 600, height: int = 180, top: float = 100
+    values: list[tuple[str, float]],
+    *,
+    width: int = 600,
+    height: int = 180,
+    top: float = 100,
+    left: float = 40.0,
+    right: float = 10.0,
+    pad: float = 10.0,
 ) -> LineChart:
-    """Polyline points for (label, value) pairs on a 0..top scale, 40 px left margin."""
-    left, right, pad = 40.0, 10.0, 10.0
+    """Polyline points for (label, value) pairs on a 0..top scale inside the margins."""
     inner_w = width - left - right
     inner_h = height - 2 * pad
     n = len(values)
@@ -65,16 +71,4 @@ def scatter(
 
 def sparkline(values: list[tuple[str, float]], *, top: float = 100) -> LineChart:
     """A small per-row trend line (120 x 28) for tables; the row's figures are its text."""
-    width, height, pad = 120, 28, 3.0
-    n = len(values)
-    dots = []
-    for i, (label, value) in enumerate(values):
-        x = pad + ((width - 2 * pad) * i / (n - 1) if n > 1 else (width - 2 * pad) / 2)
-        y = pad + (height - 2 * pad) * (1 - max(0.0, min(value, top)) / top)
-        dots.append((round(x, 1), round(y, 1), f"{label}: {value:g}"))
-    return LineChart(
-        width=width,
-        height=height,
-        points=" ".join(f"{x},{y}" for x, y, _ in dots),
-        dots=tuple(dots),
-    )
+    return line_chart(values, width=120, height=28, top=top, left=3.0, right=3.0, pad=3.0)

@@ -1,4 +1,9 @@
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
+
+from helpdesk.api import DEFAULT_PERIOD_DAYS
 
 LEVELS = [("", "—"), ("0", "0 absent"), ("1", "1 weak"), ("2", "2 strong")]
 
@@ -32,6 +37,15 @@ class AcknowledgeForm(forms.Form):
 class RangeForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period(self) -> tuple[date, date]:
+        """The chosen days, defaulting to the last eight weeks; a bad value is ignored."""
+        end = timezone.localdate()
+        start = end - timedelta(days=DEFAULT_PERIOD_DAYS)
+        if self.is_valid():
+            start = self.cleaned_data["start"] or start
+            end = self.cleaned_data["end"] or end
+        return start, end
 
 
 class ReflectionForm(forms.Form):

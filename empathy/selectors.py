@@ -148,11 +148,19 @@ def scores_with_context(queryset: QuerySet[ReplyScore]) -> QuerySet[ReplyScore]:
     )
 
 
-def _scores_seen_by(viewer: User | None) -> QuerySet[ReplyScore]:
-    """A reply is ticket content: list it only to whoever may open its ticket."""
-    if viewer is None:
-        return ReplyScore.objects.all()
-    return ReplyScore.objects.filter(ticket__in=tickets_visible_to(viewer).values("pk"))
+def _team_scores(
+    *, agents: QuerySet[User], start: date, end: date, viewer: User | None
+) -> QuerySet[ReplyScore]:
+    """Current-version scores of `agents` in the period that `viewer` may read.
+
+    A reply is ticket content: it is listed only to whoever may open its ticket.
+    """
+    scores = ReplyScore.objects.filter(
+        in_days("replied_at", start, end), agent__in=agents, version=VERSION
+    )
+    if viewer is not None:
+        scores = scores.filter(ticket__in=tickets_visible_to(viewer).values("pk"))
+    return scores
 
 
 def lowest_scores(
@@ -165,13 +173,8 @@ def lowest_scores(
 ) -> list[ReplyScore]:
     return list(
         scores_with_context(
-            _scores_seen_by(viewer)
-            .filter(
-                in_days("replied_at", start, end),
-                agent__in=agents,
-                version=VERSION,
-                opportunity__in=("normal", "high"),
-            )
+            _team_scores(agents=agents, start=start, end=end, viewer=viewer)
+            .filter(opportunity__in=("normal", "high"))
             .order_by("overall", "-replied_at")
         )[:limit]
     )
@@ -210,16 +213,10 @@ def random_sample(
     *, agents: QuerySet[User], end: date, size: int = 5, viewer: User | None = None
 ) -> list[ReplyScore]:
     """A random handful from the last week: reviews should not only ever see the worst."""
-    start = end - timedelta(days=7)
+    start = end - timedelta(days=6)  # seven days including `end`
     return list(
         scores_with_context(
-            _scores_seen_by(viewer)
-            .filter(
-                in_days("replied_at", start + timedelta(days=1), end),
-                agent__in=agents,
-                version=VERSION,
-            )
-            .order_by("?")
+            _team_scores(agents=agents, start=start, end=end, viewer=viewer).order_by("?")
         )[:size]
     )
 
@@ -235,13 +232,8 @@ def low_csat_scores(
     """Replies on tickets whose customer rated 1-2 for reasons that concern the agent."""
     return list(
         scores_with_context(
-            _scores_seen_by(viewer)
-            .filter(
-                in_days("replied_at", start, end),
-                agent__in=agents,
-                version=VERSION,
-                ticket__surveys__rating__lte=2,
-            )
+            _team_scores(agents=agents, start=start, end=end, viewer=viewer)
+            .filter(ticket__surveys__rating__lte=2)
             .exclude(ticket__surveys__reason__in=("product", "policy"))
             .distinct()
             .order_by("overall", "-replied_at")

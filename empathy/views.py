@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -42,7 +41,7 @@ from tickets.access import (
     tickets_visible_to,
 )
 from tickets.errors import TicketError
-from tickets.models import MessageKind
+from tickets.selectors import latest_customer_message
 from tickets.views.workspace import staff_required
 
 
@@ -67,24 +66,15 @@ def coach(request: AuthenticatedHttpRequest) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": "Invalid request.", "fields": form.errors}, status=400)
     ticket = ticket_get_for_user(user=request.user, ticket_id=form.cleaned_data["ticket"])
-    last_customer = (
-        ticket.messages.filter(kind=MessageKind.CUSTOMER)
-        .order_by("-created_at")
-        .values_list("body", flat=True)
-        .first()
+    result = coach_draft(
+        draft=form.cleaned_data["draft"], customer_message=latest_customer_message(ticket)
     )
-    result = coach_draft(draft=form.cleaned_data["draft"], customer_message=last_customer)
     return JsonResponse(result.to_dict())
 
 
-def _range(request: AuthenticatedHttpRequest) -> tuple[RangeForm, Any, Any]:
-    today = timezone.localdate()
+def _range(request: AuthenticatedHttpRequest) -> tuple[RangeForm, date, date]:
     form = RangeForm(request.GET or None)
-    start, end = today - timedelta(days=56), today
-    if form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
-    return form, start, end
+    return form, *form.period()
 
 
 @require_GET

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, serializers, status
@@ -96,3 +98,23 @@ class CreatedCursorPagination(pagination.CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-created_at"
+
+
+DEFAULT_PERIOD_DAYS = 56  # reports cover the last eight weeks unless told otherwise
+
+
+class PeriodSerializer(serializers.Serializer[object]):
+    """`start`/`end` query parameters of a report, with the default period filled in."""
+
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, date]:
+        end = attrs.get("end") or timezone.localdate()
+        try:
+            start = attrs.get("start") or end - timedelta(days=DEFAULT_PERIOD_DAYS)
+        except OverflowError:  # end=0001-01-05: eight weeks before it is no date
+            raise serializers.ValidationError({"end": ["Too early."]}) from None
+        if start > end:
+            raise serializers.ValidationError("The start must not be after the end.")
+        return {"start": start, "end": end}

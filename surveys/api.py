@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -13,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from helpdesk.api import error_responses
+from helpdesk.api import PeriodSerializer, error_responses
 from surveys import selectors
 
 
@@ -36,21 +34,6 @@ class SummarySerializer(serializers.Serializer[object]):
     by_week = CsatRowSerializer(many=True)
 
 
-class RangeSerializer(serializers.Serializer[object]):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, date]:
-        end = attrs.get("end") or timezone.localdate()
-        try:
-            start = attrs.get("start") or end - timedelta(days=56)
-        except OverflowError:  # end=0001-01-05: eight weeks before it is no date
-            raise serializers.ValidationError({"end": ["Too early."]}) from None
-        if start > end:
-            raise serializers.ValidationError("The start must not be after the end.")
-        return {"start": start, "end": end}
-
-
 class SurveySummaryApi(APIView):
     @extend_schema(
         parameters=[
@@ -64,17 +47,9 @@ class SurveySummaryApi(APIView):
         assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
         if not user.is_manager:
             raise exceptions.PermissionDenied("Survey results are for managers.")
-        params = RangeSerializer(data=request.query_params)
+        params = PeriodSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, end = params.validated_data["start"], params.validated_data["end"]
         surveys = selectors.in_period(selectors.surveys_visible_to(user), start, end)
-        data = {
-            "start": start,
-            "end": end,
-            "overall": selectors.overall(surveys),
-            "by_agent": selectors.by_agent(surveys),
-            "by_team": selectors.by_team(surveys),
-            "by_queue": selectors.by_queue(surveys),
-            "by_week": selectors.by_week(surveys),
-        }
+        data = {"start": start, "end": end, **selectors.summary(surveys)}
         return Response(SummarySerializer(data).data)

@@ -111,6 +111,17 @@ def by_week(surveys: QuerySet[Survey]) -> list[CsatRow]:
     return [_row(r["week"].date().isoformat(), r) for r in rows]
 
 
+def summary(surveys: QuerySet[Survey]) -> dict[str, Any]:
+    """The report's CSAT tables, shared by the page and the API."""
+    return {
+        "overall": overall(surveys),
+        "by_agent": by_agent(surveys),
+        "by_team": by_team(surveys),
+        "by_queue": by_queue(surveys),
+        "by_week": by_week(surveys),
+    }
+
+
 def reasons(surveys: QuerySet[Survey]) -> list[tuple[str, int]]:
     counts = dict(
         surveys.filter(rating__lte=2)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from empathy.charts import line_chart, scatter
@@ -70,15 +67,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @manager_required
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     form = RangeForm(request.GET or None)
-    start, end = today - timedelta(days=56), today
-    if form.is_valid():
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
+    start, end = form.period()
     surveys = selectors.in_period(selectors.surveys_visible_to(request.user), start, end)
     relation = selectors.empathy_vs_csat(surveys)
-    by_week = selectors.by_week(surveys)
+    tables = selectors.summary(surveys)
     return render(
         request,
         "surveys/report.html",
@@ -86,13 +79,9 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "start": start,
             "end": end,
-            "overall": selectors.overall(surveys),
-            "by_agent": selectors.by_agent(surveys),
-            "by_team": selectors.by_team(surveys),
-            "by_queue": selectors.by_queue(surveys),
-            "by_week": by_week,
+            **tables,
             "csat_chart": line_chart(
-                [(row.label, row.csat) for row in by_week if row.csat is not None]
+                [(row.label, row.csat) for row in tables["by_week"] if row.csat is not None]
             ),
             "reasons": selectors.reasons(surveys),
             "relation": relation,

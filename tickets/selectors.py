@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tickets.access import tickets_visible_to
-from tickets.models import OPEN_STATUSES, Ticket
+from tickets.models import OPEN_STATUSES, MessageKind, Ticket
 
 QUEUE_VIEWS = ("mine", "unassigned", "team", "breaching", "all")
 PAGE_SIZE = 50
@@ -105,3 +105,13 @@ def queue_page(
         last = rows[size - 1]
         next_cursor = Cursor(last.priority_score, last.created_at, last.pk)
     return rows[:size], next_cursor
+
+
+def latest_customer_message(ticket: Ticket) -> str | None:
+    """What the customer said last on the ticket: the context for coaching a reply."""
+    return (
+        ticket.messages.filter(kind=MessageKind.CUSTOMER)
+        .order_by("-created_at", "-pk")
+        .values_list("body", flat=True)
+        .first()
+    )
