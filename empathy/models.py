@@ -135,3 +135,37 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection of {self.agent_id} on #{self.ticket_id}"
+
+
+class Calibration(models.Model):
+    """A team's level thresholds fitted to its managers' reviews, for one analyzer version.
+
+    The latest row for a team and the current version is the one in force; resetting adds
+    a row with no thresholds. Stored scores are never rewritten, so every calibration can
+    be undone.
+    """
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="empathy_calibrations"
+    )
+    version = models.CharField(max_length=32)  # the analyzer version whose output was fitted
+    # {"validation": {"weak": 1.0, "strong": 2.75}}: only components whose thresholds moved.
+    thresholds = models.JSONField(default=dict, blank=True)
+    # Per component: n, kappa_before, kappa_after, applied, reason (what the manager read).
+    report = models.JSONField(default=dict, blank=True)
+    n = models.PositiveIntegerField(default=0)  # reviewed replies used
+    # Means over the components that had enough reviews; None when none had.
+    kappa_before = models.FloatField(null=True, blank=True)
+    kappa_after = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "version", "-created_at"], name="calibration_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"Calibration of team {self.team_id} ({self.version})"
