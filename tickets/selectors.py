@@ -1,11 +1,11 @@
-"""Reads that encode rules: the agent queue and its keyset pagination."""
+"""Reads that encode rules: the agent queue, its keyset pagination, and a ticket's neighbours."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,27 +84,68 @@ def queue_tickets(
     return tickets
 
 
+def _after(tickets: QuerySet[Ticket], cursor: Cursor) -> QuerySet[Ticket]:
+    """The tickets after `cursor` in queue order."""
+    # The redundant bound lets PostgreSQL start the index scan at the cursor instead of
+    # filtering every row before it.
+    return tickets.filter(priority_score__lte=cursor.score).filter(
+        Q(priority_score__lt=cursor.score)
+        | Q(priority_score=cursor.score, created_at__gt=cursor.created_at)
+        | Q(priority_score=cursor.score, created_at=cursor.created_at, pk__gt=cursor.pk)
+    )
+
+
+QUEUE_ORDER = ("-priority_score", "created_at", "id")
+
+
 def queue_page(
     tickets: QuerySet[Ticket], *, after: Cursor | None, size: int = PAGE_SIZE
 ) -> tuple[list[Ticket], Cursor | None]:
     """One page in queue order, continuing after `after`: constant cost at any depth."""
-    ordered = tickets.order_by("-priority_score", "created_at", "id").select_related(
+    ordered = tickets.order_by(*QUEUE_ORDER).select_related(
         "requester__user", "requester__organisation", "assignee", "queue"
     )
     if after is not None:
-        # The redundant bound lets PostgreSQL start the index scan at the cursor instead of
-        # filtering every row before it.
-        ordered = ordered.filter(priority_score__lte=after.score).filter(
-            Q(priority_score__lt=after.score)
-            | Q(priority_score=after.score, created_at__gt=after.created_at)
-            | Q(priority_score=after.score, created_at=after.created_at, pk__gt=after.pk)
-        )
+        ordered = _after(ordered, after)
     rows = list(ordered[: size + 1])
     next_cursor = None
     if len(rows) > size:
         last = rows[size - 1]
         next_cursor = Cursor(last.priority_score, last.created_at, last.pk)
     return rows[:size], next_cursor
+
+
+def ticket_neighbours(
+    *, user: User, ticket: Ticket, others: int = 5
+) -> tuple[Ticket | None, list[Ticket]]:
+    """The ticket to work on after `ticket`, and the requester's other tickets, newest first.
+
+    The next one is the ticket right after this one in the all-queues order; the others
+    are only tickets `user` may open, so the list never leaks other queues' subjects.
+    Both are plain links on the ticket page, so one UNION ALL reads them in one round trip.
+    """
+    slot = IntegerField()
+    following = (
+        _after(
+            queue_tickets(user=user, view="all"),
+            Cursor(ticket.priority_score, ticket.created_at, ticket.pk),
+        )
+        .order_by(*QUEUE_ORDER)
+        .annotate(slot=Value(0, output_field=slot))[:1]
+    )
+    same_requester = (
+        tickets_visible_to(user)
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at", "-id")
+        .annotate(slot=Value(1, output_field=slot))[:others]
+    )
+    rows = list(following.union(same_requester, all=True).order_by("slot", "-created_at", "-id"))
+    following_rows = [t for t in rows if t.slot == 0]
+    return (
+        following_rows[0] if following_rows else None,
+        [t for t in rows if t.slot == 1],
+    )
 
 
 def latest_customer_message(ticket: Ticket) -> str | None:

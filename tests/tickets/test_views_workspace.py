@@ -261,6 +261,33 @@ def test_it_lists_only_the_requesters_other_tickets_the_agent_may_open(
     assert "Refund for the March invoice" not in response.content.decode()
 
 
+def test_it_lists_the_five_newest_other_requests(client_agent, make_ticket) -> None:
+    now = timezone.now()
+    ticket = make_ticket(subject="Top", urgency="urgent")
+    older = [
+        make_ticket(subject=f"Earlier {n}", urgency="low", created_at=now - timedelta(days=n))
+        for n in range(1, 7)
+    ]
+
+    response = client_agent.get(detail(ticket))
+
+    assert list(response.context["other_tickets"]) == older[:5]
+    # The same customer's ticket is also the next one to work on.
+    assert response.context["next_ticket"] in older
+
+
+def test_it_shows_no_next_ticket_after_the_last_one_in_the_queue(
+    client_agent, make_ticket
+) -> None:
+    make_ticket(subject="Top", urgency="urgent")
+    last = make_ticket(subject="Last", urgency="low")
+
+    response = client_agent.get(detail(last))
+
+    assert response.context["next_ticket"] is None
+    assert [t.subject for t in response.context["other_tickets"]] == ["Top"]
+
+
 def test_it_issues_a_fixed_number_of_queries_for_the_detail(
     client_agent, make_ticket, customer, agent, django_assert_num_queries
 ) -> None:
@@ -280,7 +307,7 @@ def test_it_issues_a_fixed_number_of_queries_for_the_detail(
 
     small, large = make_ticket(), make_ticket()
     grow(small, 1)  # 1 + 2 = 3 messages
-    grow(large, 10)  # 1 + 20 = 21 messages
+    grow(large, 25)  # 1 + 50 = 51 messages
     client_agent.get(detail(small))
 
     with django_assert_num_queries(DETAIL_QUERIES):
@@ -288,13 +315,13 @@ def test_it_issues_a_fixed_number_of_queries_for_the_detail(
     assert len(response.context["conversation"]) == 3
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client_agent.get(detail(large))
-    assert len(response.context["conversation"]) == 21
+    assert len(response.context["conversation"]) == 51
 
 
 # Session, user, ticket (with requester, organisation, assignee, queue), messages with
-# authors, their attachments, the requester's other tickets, macros, merge candidates,
-# colleagues to assign to, tags, events with actors.
-DETAIL_QUERIES = 11
+# authors, their attachments, the next ticket and the requester's other tickets (one
+# UNION ALL), macros, colleagues to assign to, tags, events with actors.
+DETAIL_QUERIES = 10
 
 
 # Actions ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from tickets.forms import (
     to_attachment_inputs,
 )
 from tickets.models import Channel, Status, Ticket
-from tickets.selectors import Cursor, queue_page, queue_tickets
+from tickets.selectors import Cursor, queue_page, queue_tickets, ticket_neighbours
 from tickets.services import (
     customer_get_or_create,
     ticket_assign,
@@ -98,25 +98,13 @@ def _detail_context(
 ) -> dict[str, Any]:
     conversation = ticket.messages.select_related("author").prefetch_related("attachments")
     events = ticket.events.select_related("actor").order_by("-created_at")[:100]
-    # Only tickets this user may open: the list must not leak other queues' subjects.
-    other_tickets = (
-        Ticket.objects.visible_to(user)
-        .filter(requester=ticket.requester)
-        .exclude(pk=ticket.pk)
-        .order_by("-created_at")[:5]
-    )
     messages_list = list(conversation)
-    # The next ticket to work on: the one right after this in the all-queues order.
-    following, _ = queue_page(
-        queue_tickets(user=user, view="all"),
-        after=Cursor(ticket.priority_score, ticket.created_at, ticket.pk),
-        size=1,
-    )
+    next_ticket, other_tickets = ticket_neighbours(user=user, ticket=ticket)
     return {
         "ticket": ticket,
         "conversation": messages_list,
         "last_message_id": max((m.pk for m in messages_list), default=0),
-        "next_ticket": following[0] if following else None,
+        "next_ticket": next_ticket,
         "events": events,
         "other_tickets": other_tickets,
         "tags": ticket.tags.all(),
