@@ -200,13 +200,17 @@ def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
     )
 
 
-def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
-    return list(
+def feedback_received(agent: User) -> QuerySet[Review]:
+    """Managers' written feedback on `agent`'s replies: what "My empathy" and the API list."""
+    return (
         Review.objects.filter(score__agent=agent)
         .exclude(feedback="")
         .select_related("score__message", "score__ticket", "reviewer")
-        .order_by("-created_at")[:limit]
     )
+
+
+def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
+    return list(feedback_received(agent).order_by("-created_at")[:limit])
 
 
 def random_sample(

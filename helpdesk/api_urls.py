@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 
 from accounts.api import TokenListCreateApi, TokenRevokeApi
 from empathy.api import CoachApi, ScoreListApi
+from empathy.api_feedback import FeedbackAcknowledgeApi, FeedbackListApi
 from empathy.api_manage import EmpathyDashboardApi, ReviewApi
 from helpdesk.api import not_found
 from surveys.api import SurveySummaryApi
@@ -39,6 +40,12 @@ v1 = [
     path("empathy/coach/", CoachApi.as_view(), name="empathy-coach"),
     path("empathy/scores/", ScoreListApi.as_view(), name="empathy-scores"),
     path("empathy/scores/<int:score_id>/review/", ReviewApi.as_view(), name="empathy-review"),
+    path("empathy/feedback/", FeedbackListApi.as_view(), name="empathy-feedback"),
+    path(
+        "empathy/feedback/<int:review_id>/acknowledge/",
+        FeedbackAcknowledgeApi.as_view(),
+        name="empathy-feedback-acknowledge",
+    ),
     path("empathy/dashboard/", EmpathyDashboardApi.as_view(), name="empathy-dashboard"),
     path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
     path("webhooks/", WebhookListCreateApi.as_view(), name="webhooks"),

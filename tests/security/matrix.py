@@ -240,6 +240,11 @@ OPS: list[Op] = [
     Op("api-v1:empathy-coach", "POST",    (401,   403,   403,   404,   200,   404,   200),
        json=True, data=lambda w: {"draft": "Sorry.", "ticket": w.ticket_b.pk}, note="ticket"),
     Op("api-v1:empathy-scores", "GET",    (401,   403,   403,   200,   200,   200,   200)),
+    Op("api-v1:empathy-feedback", "GET",  (401,   403,   403,   200,   200,   200,   200)),
+    # Only the agent whose reply was reviewed acts on the feedback, as in the browser.
+    Op("api-v1:empathy-feedback-acknowledge", "POST",
+                                          (401,   403,   403,   200,   404,   404,   404),
+       args=("review_x",), json=True, data=lambda w: {"reply": "Thanks"}),
     Op("api-v1:empathy-dashboard", "GET", (401,   403,   403,   403,   403,   200,   200)),
     Op("api-v1:empathy-review", "PUT",    (401,   403,   403,   403,   403,   404,   200),
        args=("score_y",), json=True, data=lambda w: {"feedback": "API review"}),
