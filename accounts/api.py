@@ -1,10 +1,10 @@
-"""Personal API tokens: list, create (the key is shown once) and revoke."""
+"""Personal API tokens: list (paginated), create (the key is shown once) and revoke."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,14 +36,22 @@ def _tokens(request: Request) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=request.user)
 
 
-class TokenListCreateApi(APIView):
-    @extend_schema(responses={200: TokenOutputSerializer(many=True), **error_responses()})
-    def get(self, request: Request) -> Response:
-        return Response(TokenOutputSerializer(_tokens(request)[:100], many=True).data)
+@extend_schema_view(
+    get=extend_schema(responses={200: TokenOutputSerializer(many=True), **error_responses(404)})
+)
+class TokenListCreateApi(generics.ListAPIView[ApiToken]):
+    """Newest first, revoked ones included, by cursor (the default pagination)."""
+
+    serializer_class = TokenOutputSerializer
+    queryset = ApiToken.objects.none()  # for the schema; get_queryset keeps to the caller's
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        return _tokens(self.request)
 
     @extend_schema(
         request=TokenInputSerializer,
         responses={201: TokenCreatedSerializer, **error_responses(400)},
+        description="At most 100 unrevoked tokens per user: beyond that, 400.",
     )
     def post(self, request: Request) -> Response:
         assert isinstance(request.user, User)  # noqa: S101

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import ApiToken, Role, User
-from accounts.services import api_token_create
+from accounts.services import MAX_ACTIVE_TOKENS, api_token_create, api_token_revoke
 from tickets.models import Customer, Ticket
 
 TOKENS = "/api/v1/tokens/"
@@ -97,7 +97,7 @@ def test_it_never_lists_the_key(client_for: Callable[[User], Client], agent: Use
     response = client.get(TOKENS)
 
     assert response.status_code == 200
-    [row] = response.json()
+    [row] = response.json()["results"]
     assert set(row) == {"id", "name", "prefix", "created_at", "last_used_at", "revoked_at"}
     assert key not in response.content.decode()
 
@@ -151,7 +151,72 @@ def test_it_lists_only_the_callers_tokens(
 
     response = client_for(agent).get(TOKENS)
 
-    assert [row["id"] for row in response.json()] == [mine.pk]
+    assert [row["id"] for row in response.json()["results"]] == [mine.pk]
+
+
+def test_it_pages_the_token_list_newest_first_by_cursor(
+    client_for: Callable[[User], Client], agent: User
+) -> None:
+    made = [api_token_create(user=agent, name=f"t{n}")[0] for n in range(5)]
+    api_token_revoke(token=made[0])  # revoked ones stay listed, with their revocation time
+    client = client_for(agent)
+
+    seen: list[int] = []
+    page = client.get(TOKENS, {"page_size": 2}).json()
+    while True:
+        seen += [row["id"] for row in page["results"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+
+    assert seen == [token.pk for token in reversed(made)]
+
+
+def test_it_answers_404_for_a_forged_cursor(
+    client_for: Callable[[User], Client], agent: User
+) -> None:
+    response = client_for(agent).get(TOKENS, {"cursor": "bm9wZQ"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_it_refuses_a_token_beyond_the_active_limit_with_a_clear_error(
+    client_for: Callable[[User], Client], agent: User
+) -> None:
+    ApiToken.objects.bulk_create(
+        ApiToken(user=agent, name=f"t{n}", prefix="atn_x", key_hash=f"{n:064x}")
+        for n in range(MAX_ACTIVE_TOKENS)
+    )
+    client = client_for(agent)
+
+    response = create_token(client)
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "error": {
+            "code": "invalid",
+            "message": "You already have 100 active API tokens, the most allowed; "
+            "revoke one you no longer use first.",
+        }
+    }
+    assert ApiToken.objects.filter(user=agent).count() == MAX_ACTIVE_TOKENS
+
+
+def test_a_revoked_token_frees_a_place_under_the_limit(
+    client_for: Callable[[User], Client], agent: User, make_user: Callable[..., User]
+) -> None:
+    tokens = ApiToken.objects.bulk_create(
+        ApiToken(user=agent, name=f"t{n}", prefix="atn_x", key_hash=f"{n:064x}")
+        for n in range(MAX_ACTIVE_TOKENS)
+    )
+    # Another user's tokens do not count against this one's limit.
+    api_token_create(user=make_user(Role.AGENT), name="theirs")
+    api_token_revoke(token=tokens[0])
+
+    response = create_token(client_for(agent))
+
+    assert response.status_code == 201, response.content
 
 
 def test_it_refuses_anonymous_callers(client: Client, agent: User) -> None:
