@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, generics, status
-from rest_framework.filters import OrderingFilter
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +23,14 @@ from tickets.access import (
     queues_visible_to,
     ticket_get_for_user,
     tickets_visible_to,
+)
+from tickets.api_customer_view import (
+    TICKET_FOR_ROLE,
+    TICKETS_FOR_ROLE,
+    TicketOrderingFilter,
+    drop_staff_only_filters,
+    ticket_output,
+    ticket_output_class,
 )
 from tickets.errors import StaleTicketError
 from tickets.forms import to_attachment_inputs
@@ -92,6 +99,10 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields = ["status", "priority", "channel", "challenging"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        drop_staff_only_filters(self.filters, self.request)
+
     def filter_tier(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.filter(
             Q(requester__tier=value) | Q(requester__tier="", requester__organisation__tier=value)
@@ -103,7 +114,8 @@ class TicketFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     get=extend_schema(
-        responses={200: TicketOutputSerializer(many=True), **error_responses(400, 404)}
+        responses={200: TICKETS_FOR_ROLE, **error_responses(400, 404)},
+        description="Staff get the full ticket; customers the portal's view of it.",
     )
 )
 class TicketListCreateApi(generics.ListAPIView[Ticket]):
@@ -111,16 +123,19 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
     filterset_class = TicketFilter
     queryset = Ticket.objects.none()  # for the schema; get_queryset applies access rules
     # The cursor pagination follows the chosen ordering (DRF reads it from this filter).
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, TicketOrderingFilter]
     ordering_fields = ["created_at", "updated_at", "priority_score"]
     ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Ticket]:
         return ticket_queryset(_user(self.request))
 
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Ticket]]:
+        return ticket_output_class(self.request.user)
+
     @extend_schema(
         request=TicketCreateSerializer,
-        responses={201: TicketOutputSerializer, **error_responses(400, 403)},
+        responses={201: TICKET_FOR_ROLE, **error_responses(400, 403)},
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
@@ -151,8 +166,7 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
                 tags=values["tags"] if is_staff_user(user) else (),
             )
         ticket = ticket_queryset(user).get(pk=ticket.pk)
-        body = TicketOutputSerializer(ticket, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(ticket_output(ticket, request), status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _staff_queue(user: User, slug: str | None) -> Queue:
@@ -173,12 +187,12 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
 
 
 class TicketDetailApi(APIView):
-    @extend_schema(responses={200: TicketOutputSerializer, **error_responses(404)})
+    @extend_schema(responses={200: TICKET_FOR_ROLE, **error_responses(404)})
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = ticket_queryset(_user(request)).filter(pk=ticket_id).first()
         if ticket is None:
             raise exceptions.NotFound()
-        return Response(TicketOutputSerializer(ticket, context={"request": request}).data)
+        return Response(ticket_output(ticket, request))
 
     @extend_schema(
         request=TicketUpdateSerializer,

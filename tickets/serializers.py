@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team
-from tickets.access import is_staff_user
 from tickets.models import Message, MessageKind, Priority, Queue, Status, Ticket
 
 
@@ -31,24 +28,19 @@ class ReasonSerializer(serializers.Serializer[object]):
     detail = serializers.CharField()
 
 
-# The staff's triage: scores and reasons drawn from the customer's tone ("Customer is
-# frustrated: ..."), the challenging flag and internal labels. Null for customers.
-STAFF_ONLY_FIELDS = ("priority_score", "priority_reasons", "challenging", "tags")
-_STAFF_ONLY_HELP = "Staff only; null for customers."
-
-
 class TicketOutputSerializer(serializers.ModelSerializer[Ticket]):
-    """A ticket; the request's user decides whether the staff-only fields are filled."""
+    """A ticket as staff see it, triage included; customers get
+    `tickets.api_customer_view.CustomerTicketOutputSerializer` instead."""
 
     queue: serializers.SlugRelatedField[Queue] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
     requester = RequesterSerializer()
     assignee = PersonSerializer(allow_null=True)
-    tags = serializers.SerializerMethodField(help_text=_STAFF_ONLY_HELP)
-    priority_score = serializers.IntegerField(allow_null=True, help_text=_STAFF_ONLY_HELP)
-    priority_reasons = ReasonSerializer(many=True, allow_null=True, help_text=_STAFF_ONLY_HELP)
-    challenging = serializers.BooleanField(allow_null=True, help_text=_STAFF_ONLY_HELP)
+    tags = serializers.SerializerMethodField()
+    priority_score = serializers.IntegerField()
+    priority_reasons = ReasonSerializer(many=True)
+    challenging = serializers.BooleanField()
 
     class Meta:
         model = Ticket
@@ -77,16 +69,9 @@ class TicketOutputSerializer(serializers.ModelSerializer[Ticket]):
             "version",
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, ticket: Ticket) -> list[str]:
         return [tag.name for tag in ticket.tags.all()]
-
-    def to_representation(self, instance: Ticket) -> dict[str, Any]:
-        data = dict(super().to_representation(instance))
-        request = self.context.get("request")
-        if request is None or not is_staff_user(request.user):
-            data.update(dict.fromkeys(STAFF_ONLY_FIELDS))
-        return data
 
 
 class TicketCreateSerializer(serializers.Serializer[object]):
