@@ -72,3 +72,18 @@ def scatter(
 def sparkline(values: list[tuple[str, float]], *, top: float = 100) -> LineChart:
     """A small per-row trend line (120 x 28) for tables; the row's figures are its text."""
     return line_chart(values, width=120, height=28, top=top, left=3.0, right=3.0, pad=3.0)
+
+
+def agent_scatter(
+    points: list[tuple[float, float, str]], *, width: int = 600, height: int = 240
+) -> Scatter:
+    """Dots for (empathy 0-100, CSAT 0-100, agent name): one dot per agent, no jitter
+    (each dot is named in its tooltip and in the table beside the chart)."""
+    left, bottom, pad = 40.0, 30.0, 10.0
+    inner_w, inner_h = width - left - pad, height - bottom - pad
+    dots = []
+    for x, y, name in points:
+        cx = left + inner_w * max(0.0, min(x, 100.0)) / 100
+        cy = pad + inner_h * (1 - max(0.0, min(y, 100.0)) / 100)
+        dots.append((round(cx, 1), round(cy, 1), f"{name}: empathy {x:g}, CSAT {y:g}%"))
+    return Scatter(width=width, height=height, dots=tuple(dots))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -9,11 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from empathy.analyzer import VERSION
-from empathy.charts import line_chart, sparkline
+from empathy.calibration import thresholds_from_json
+from empathy.charts import agent_scatter, line_chart, scatter, sparkline
+from empathy.coaching import CoachingThrottled, coach_draft
+from empathy.csat import MIN_SURVEYS_PER_AGENT, csat_vs_empathy
 from empathy.exports import csv_rows
 from empathy.forms import AcknowledgeForm, CoachForm, RangeForm, ReflectionForm, ReviewForm
 from empathy.models import ReplyScore, Review
@@ -21,7 +26,6 @@ from empathy.selectors import (
     agent_summaries,
     agent_weekly,
     agents_managed_by,
-    calibration,
     exemplary_replies,
     feedback_for,
     in_days,
@@ -32,16 +36,21 @@ from empathy.selectors import (
     scores_with_context,
     weekly_trend,
 )
-from empathy.services import coach_draft, reflection_save, review_acknowledge, review_save
+from empathy.selectors import calibration as calibration_agreement
+from empathy.services import reflection_save, review_acknowledge, review_save
+from empathy.team_calibration import (
+    calibrated_figures,
+    calibrations_in_force,
+    team_calibration_create,
+    team_calibration_reset,
+)
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import (
     can_manage_agent,
     teams_managed_by,
-    ticket_get_for_user,
     tickets_visible_to,
 )
 from tickets.errors import TicketError
-from tickets.selectors import latest_customer_message
 from tickets.views.workspace import staff_required
 
 
@@ -65,10 +74,16 @@ def coach(request: AuthenticatedHttpRequest) -> JsonResponse:
     form = CoachForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "Invalid request.", "fields": form.errors}, status=400)
-    ticket = ticket_get_for_user(user=request.user, ticket_id=form.cleaned_data["ticket"])
-    result = coach_draft(
-        draft=form.cleaned_data["draft"], customer_message=latest_customer_message(ticket)
-    )
+    try:
+        result = coach_draft(
+            user=request.user,
+            draft=form.cleaned_data["draft"],
+            ticket_id=form.cleaned_data["ticket"],
+        )
+    except CoachingThrottled as exc:
+        response = JsonResponse({"error": "Too many requests."}, status=429)
+        response["Retry-After"] = str(math.ceil(exc.wait))
+        return response
     return JsonResponse(result.to_dict())
 
 
@@ -87,6 +102,22 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         team = ""  # an unknown or foreign team shows all of the manager's teams
     agents = agents_managed_by(request.user, team_slug=team)
     summaries = agent_summaries(agents=agents, start=start, end=end)
+    trend = weekly_trend(agents=agents, start=start, end=end)
+    in_force = calibrations_in_force(teams)
+    # A team's thresholds are applied when that team is shown on its own (or is the
+    # manager's only team): across teams, agents would be read on different scales.
+    shown = next((t for t in teams if t.slug == team), teams[0] if len(teams) == 1 else None)
+    calibration = in_force.get(shown.pk) if shown else None
+    if calibration is not None and calibration.thresholds:
+        calibrated = calibrated_figures(
+            agents=agents,
+            start=start,
+            end=end,
+            thresholds=thresholds_from_json(calibration.thresholds),
+            summaries=summaries,
+            trend=trend,
+        )
+        summaries, trend = calibrated.summaries, calibrated.trend
     weekly = agent_weekly(agents=agents, start=start, end=end)
     agent_rows = [
         (
@@ -96,7 +127,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         for s in summaries
     ]
-    trend = weekly_trend(agents=agents, start=start, end=end)
+    csat = csat_vs_empathy(
+        viewer=request.user, agents=agents, start=start, end=end, summaries=summaries
+    )
     return render(
         request,
         "empathy/dashboard.html",
@@ -113,9 +146,34 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "lowest": lowest_scores(agents=agents, start=start, end=end, viewer=request.user),
             "sample": random_sample(agents=agents, end=end, viewer=request.user),
             "low_csat": low_csat_scores(agents=agents, start=start, end=end, viewer=request.user),
-            "calibration": calibration(agents=agents),
+            "calibration": calibration_agreement(agents=agents),
+            "calibrations": [(t, in_force.get(t.pk)) for t in teams],
+            "calibrated": calibration if calibration and calibration.thresholds else None,
+            "csat": csat,
+            "agent_scatter": agent_scatter(
+                [(a.empathy, a.csat, a.name) for a in csat.agents if a.csat is not None]
+            ),
+            "reply_scatter": scatter(csat.by_reply.points),
+            "min_surveys": MIN_SURVEYS_PER_AGENT,
         },
     )
+
+
+@require_POST
+@manager_required
+def calibrate(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
+    """Fit the team's thresholds to its reviews (or reset them) and put them in force."""
+    team = teams_managed_by(request.user).filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team.")
+    if request.POST.get("action") == "reset":
+        team_calibration_reset(team=team, user=request.user)
+        messages.success(request, f"{team.name}: back to the analyzer's own thresholds.")
+    else:
+        result = team_calibration_create(team=team, user=request.user)
+        applied = ", ".join(sorted(result.thresholds)) or "no component"
+        messages.success(request, f"{team.name} calibrated: thresholds adjusted for {applied}.")
+    return redirect(f"{reverse('empathy:dashboard')}?team={team.slug}#calibration")
 
 
 @require_GET

@@ -265,8 +265,13 @@ def make_history(n: int, ticket: Ticket, agents: list, reviewer) -> None:
 
 
 # session, user, per-agent sums, weekly trend, lowest scores, random sample, low-CSAT
-# sample, calibration, per-agent weekly trend, the manager's teams (for the filter)
-DASHBOARD_QUERIES = 10
+# sample, calibration, per-agent weekly trend, the manager's teams (for the filter),
+# + CSAT against empathy: per-agent survey counts (1) and per-reply scatter (1),
+# + the calibrations in force for the manager's teams (1).
+DASHBOARD_QUERIES = 13
+# With a team's calibrated thresholds shown, the component figures are recounted from the
+# scores (one grouped query): the rollups only hold sums of the analyzer's own levels.
+DASHBOARD_QUERIES_CALIBRATED = DASHBOARD_QUERIES + 1
 
 
 @pytest.mark.parametrize("n", [5, 40])

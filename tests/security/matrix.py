@@ -164,6 +164,13 @@ OPS: list[Op] = [
        data=lambda w: {"ticket": w.ticket_b.pk, "draft": "Sorry about that."}),
     Op("empathy:dashboard", "GET",        (LOGIN, 403,   403,   403,   403,   200,   200)),
     Op("empathy:export", "GET",           (LOGIN, 403,   403,   403,   403,   200,   200)),
+    Op("empathy:calibrate", "GET",        (405,   405,   405,   405,   405,   405,   405),
+       args=("team_x",)),
+    Op("empathy:calibrate", "POST",       (LOGIN, 403,   403,   403,   403,   302,   302),
+       args=("team_x",), data=lambda w: {"action": "calibrate"}),
+    # Another team's calibration: its manager only (and admins).
+    Op("empathy:calibrate", "POST",       (LOGIN, 403,   403,   403,   403,   404,   302),
+       args=("team_y",), data=lambda w: {"action": "reset"}),
     Op("empathy:reflect", "GET",          (405,   405,   405,   405,   405,   405,   405),
        args=("ticket_a",)),
     Op("empathy:reflect", "POST",         (LOGIN, 403,   403,   302,   404,   404,   404),

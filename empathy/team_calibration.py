@@ -1,0 +1,179 @@
+"""Per-team calibration of the analyzer's level thresholds: the reads and writes around the
+pure functions of `empathy.calibration`.
+
+The analyzer (`empathy.analyzer`) and the stored `ReplyScore` rows are never changed:
+thresholds are applied when levels are presented, so a new calibration or a reset
+takes effect at once and can always be undone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from statistics import mean
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncWeek
+
+from accounts.models import Team, User
+from empathy.analyzer import VERSION
+from empathy.calibration import (
+    Sample,
+    Thresholds,
+    calibrate_component,
+    calibrated_levels,
+    thresholds_from_json,
+)
+from empathy.models import Calibration, ReplyScore, Review
+from empathy.selectors import COMPONENTS, AgentSummary, WeekPoint, in_days
+
+MAX_REVIEWS = 5000  # the newest reviews; enough for any fit, bounded for the request
+
+
+def team_samples(team: Team) -> dict[str, list[Sample]]:
+    """The team's reviewed replies (current analyzer version), per component: one query."""
+    rows = list(
+        Review.objects.filter(score__agent__teams=team, score__version=VERSION)
+        .order_by("-created_at", "-pk")
+        .values_list(*COMPONENTS, *(f"score__{c}" for c in COMPONENTS), "score__confidence")[
+            :MAX_REVIEWS
+        ]
+    )
+    samples: dict[str, list[Sample]] = {name: [] for name in COMPONENTS}
+    for row in rows:
+        confidence = row[8] or {}
+        for i, name in enumerate(COMPONENTS):
+            if row[i] is not None:  # the manager left this component unrated
+                samples[name].append(
+                    Sample(manager=row[i], level=row[i + 4], confidence=confidence.get(name, 0.8))
+                )
+    return samples
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(mean(known), 3) if known else None
+
+
+@transaction.atomic
+def team_calibration_create(*, team: Team, user: User) -> Calibration:
+    """Fit each component's thresholds to the team's reviews and put them in force.
+
+    Components with too few reviews, or whose held-out agreement does not improve,
+    keep the analyzer's thresholds; the report says which and why.
+    """
+    results = {name: calibrate_component(s) for name, s in team_samples(team).items()}
+    fitted = [r for r in results.values() if r.kappa_after is not None]
+    return Calibration.objects.create(
+        team=team,
+        version=VERSION,
+        thresholds={name: r.thresholds.to_dict() for name, r in results.items() if r.applied},
+        report={name: r.to_dict() for name, r in results.items()},
+        n=max((r.n for r in results.values()), default=0),
+        kappa_before=_mean([r.kappa_before for r in fitted]),
+        kappa_after=_mean([r.kappa_after for r in fitted]),
+        created_by=user,
+    )
+
+
+def team_calibration_reset(*, team: Team, user: User) -> Calibration:
+    """Back to the analyzer's own thresholds: a new row with none, keeping the history."""
+    return Calibration.objects.create(team=team, version=VERSION, created_by=user)
+
+
+def calibrations_in_force(teams: QuerySet[Team] | list[Team]) -> dict[int, Calibration]:
+    """The latest calibration of each team for the current analyzer version: one query."""
+    rows = (
+        Calibration.objects.filter(team__in=teams, version=VERSION)
+        .select_related("team", "created_by")
+        .order_by("team_id", "-created_at", "-pk")
+        .distinct("team_id")
+    )
+    return {row.team_id: row for row in rows}
+
+
+def thresholds_for_agent(agent: User) -> dict[str, Thresholds]:
+    """The thresholds in force for `agent`'s replies: their team's latest calibration.
+
+    An agent in several calibrated teams gets the most recent of those calibrations,
+    so a reply is never presented at two levels on two pages. One query.
+    """
+    latest = (
+        Calibration.objects.filter(team__members=agent, version=VERSION)
+        .order_by("-created_at", "-pk")
+        .values_list("thresholds", flat=True)
+        .first()
+    )
+    return thresholds_from_json(latest or {})
+
+
+@dataclass(frozen=True)
+class CalibratedFigures:
+    """Component figures recomputed with a team's thresholds (levels, not overall scores)."""
+
+    summaries: list[AgentSummary]
+    trend: list[WeekPoint]
+
+
+def calibrated_figures(
+    *,
+    agents: QuerySet[User],
+    start: date,
+    end: date,
+    thresholds: dict[str, Thresholds],
+    summaries: list[AgentSummary],
+    trend: list[WeekPoint],
+) -> CalibratedFigures:
+    """Per-agent component averages and weekly shares with `thresholds` applied: one query.
+
+    The rollups hold sums of the analyzer's own levels, which a threshold cannot be
+    applied to, so the scores are counted by (agent, week, levels, confidences) in the
+    database and each distinct combination is calibrated once here. Overall scores and
+    reply counts stay those of the analyzer.
+    """
+    groups = (
+        ReplyScore.objects.filter(
+            in_days("replied_at", start, end), agent__in=agents, version=VERSION
+        )
+        .annotate(week=TruncWeek("replied_at"))
+        .values("agent_id", "week", *COMPONENTS, "confidence")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    level_sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPONENTS, 0))
+    present: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPONENTS, 0))
+    for row in groups:
+        levels = calibrated_levels(
+            {name: row[name] for name in COMPONENTS}, row["confidence"] or {}, thresholds
+        )
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        for name, level in levels.items():
+            level_sums[row["agent_id"]][name] += level * row["n"]
+            present[week][name] += row["n"] if level > 0 else 0
+
+    def avg(total: int, count: int) -> float:
+        return round(total / count, 2) if count else 0.0
+
+    return CalibratedFigures(
+        summaries=[
+            replace(
+                s,
+                listening=avg(level_sums[s.agent_id]["listening"], s.replies),
+                validation=avg(level_sums[s.agent_id]["validation"], s.replies),
+                reflection=avg(level_sums[s.agent_id]["reflection"], s.replies),
+                tone=avg(level_sums[s.agent_id]["tone"], s.replies),
+            )
+            for s in summaries
+        ],
+        trend=[
+            replace(
+                p,
+                listening_share=avg(present[p.week]["listening"], p.replies),
+                validation_share=avg(present[p.week]["validation"], p.replies),
+                reflection_share=avg(present[p.week]["reflection"], p.replies),
+            )
+            for p in trend
+        ],
+    )
