@@ -357,7 +357,7 @@ def _shouting(text: str) -> list[Evidence]:
     return out
 
 
-_TWO_CAPS = re.compile(r"[A-Z]{2}")
+TWO_CAPS = re.compile(r"[A-Z]{2}")  # every SHOUT match contains one
 _GREETING_WORDS = ("hi", "hello", "hey", "dear", "good ", "thank")
 
 
@@ -373,7 +373,7 @@ def detect_tone(text: str, low: str, hits: list[Evidence]) -> list[Evidence]:
         for m in T.PERSONAL_ADDRESS.finditer(text):
             if m.group("name").lower() not in STOPWORDS:
                 out.append(Evidence(m.start(), m.end(), "tone", "personal_address", "+", 0.5))
-    if _TWO_CAPS.search(text) is not None:
+    if TWO_CAPS.search(text) is not None:
         out += _shouting(text)
     if "!" in text:
         for m in T.EXCLAIM.finditer(text):

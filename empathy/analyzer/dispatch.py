@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from itertools import compress
+from typing import Any, NamedTuple
 
 try:  # CPython's regex parser; private but stable across 3.11-3.13.
     from re import _constants as _C  # type: ignore[attr-defined]
@@ -27,6 +28,14 @@ TOKEN_START = re.compile(r"[a-z0-9][a-z0-9']*")
 _MAX_STARTS = 3000
 _MAX_PLANS = 50_000
 _MISSING: Any = object()
+
+
+class _Plan(NamedTuple):
+    """The fused regex to run at one token and the items its e-groups stand for."""
+
+    regex: re.Pattern[str]
+    idxs: tuple[int, ...]  # item index of each e-group, in group order
+    positions: tuple[int, ...] | None  # range(len(idxs)) when only e-groups capture
 
 
 class _Wild(Exception):
@@ -223,8 +232,9 @@ class Dispatcher:
         self._by_word = by_word
         self._prefixes = prefixes
         self._prefix_lengths = tuple(sorted({len(p) for p in prefixes}))
-        self._plans: dict[str, tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None] = {}
-        self._fused: dict[tuple[Any, ...], tuple[re.Pattern[str], tuple[tuple[int, int], ...]]] = {}
+        self._keys = [key for key, _ in self._items]
+        self._plans: dict[str, _Plan | None] = {}
+        self._fused: dict[tuple[Any, ...], _Plan] = {}
 
     @staticmethod
     def _split(regex: re.Pattern[str]) -> list[tuple[str | None, frozenset[str], tuple[str, ...]]]:
@@ -280,7 +290,7 @@ class Dispatcher:
             and (token[len(word)] == "'" or word[-1] == "'")
         )
 
-    def _plan(self, token: str) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None:
+    def _plan(self, token: str) -> _Plan | None:
         """The fused regex to try at ``token`` (memoised; None if nothing can start there)."""
         candidates: set[int] = set()
         for cut in range(1, len(token) + 1):
@@ -303,9 +313,7 @@ class Dispatcher:
             self._plans[token] = plan
         return plan
 
-    def _fused_for(
-        self, key: tuple[tuple[int, tuple[int, ...]], ...]
-    ) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]]:
+    def _fused_for(self, key: tuple[tuple[int, tuple[int, ...]], ...]) -> _Plan:
         found = self._fused.get(key)
         if found is not None:
             return found
@@ -318,7 +326,12 @@ class Dispatcher:
                 body = r"\b(?:" + "|".join(branches[b][0] or "" for b in keep) + ")"
             parts.append(f"(?=(?P<e{idx}>{body})|)")
         fused = re.compile("".join(parts), self._items[key[0][0]][1].flags)
-        result = (fused, tuple((fused.groupindex[f"e{idx}"], idx) for idx, _ in key))
+        idxs = tuple(idx for idx, _ in key)
+        if fused.groups == len(idxs):
+            # Only the e-groups capture, in key order: m.groups()[k] is item idxs[k]'s match.
+            result = _Plan(fused, idxs, tuple(range(len(idxs))))
+        else:  # a pattern with its own groups: find each e-group by name
+            result = _Plan(fused, idxs, None)
         if len(self._fused) < _MAX_PLANS:
             self._fused[key] = result
         return result
@@ -327,7 +340,7 @@ class Dispatcher:
         """(key, (start, end)) pairs, as per-pattern ``finditer`` over ``low`` would give."""
         out: list[tuple[Any, tuple[int, int]]] = []
         last_end = [0] * len(self._items)
-        plans, plan_for, items = self._plans, self._plan, self._items
+        plans, plan_for, keys = self._plans, self._plan, self._keys
         missing = _MISSING
         for tok in TOKEN_START.finditer(low):
             word = tok.group()
@@ -337,15 +350,30 @@ class Dispatcher:
             if plan is None:
                 continue
             pos = tok.start()
-            m = plan[0].match(low, pos)
-            # Every group sits in an optional look-ahead: lastindex is None when none matched.
-            if m is not None and m.lastindex is not None:
-                regs = m.regs
-                for group, idx in plan[1]:
-                    end = regs[group][1]
-                    if end > pos and pos >= last_end[idx]:
+            # Never None: every group sits in an optional look-ahead, so the fused
+            # regex always matches; lastindex is None when no pattern matched.
+            m = plan.regex.match(low, pos)
+            if m.lastindex is None:
+                continue
+            idxs = plan.idxs
+            if plan.positions is not None:
+                # compress() picks the non-empty groups in C: a token with 27
+                # candidate patterns usually matches one or two of them.
+                groups = m.groups()
+                for k in compress(plan.positions, groups):
+                    idx = idxs[k]
+                    if pos >= last_end[idx]:
+                        end = pos + len(groups[k])
                         last_end[idx] = end
-                        out.append((items[idx][0], (pos, end)))
+                        out.append((keys[idx], (pos, end)))
+                continue
+            groupindex = plan.regex.groupindex
+            for idx in idxs:
+                end = m.end(groupindex[f"e{idx}"])
+                if end > pos and pos >= last_end[idx]:
+                    last_end[idx] = end
+                    out.append((keys[idx], (pos, end)))
+        items = self._items
         for idx in self._scan:
             out.extend((items[idx][0], m.span()) for m in items[idx][1].finditer(low))
         return out

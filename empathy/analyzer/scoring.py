@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from empathy.analyzer.detectors import Evidence
+from empathy.analyzer.detectors import TWO_CAPS, Evidence
 from empathy.analyzer.lexicon import ACRONYMS, DISTRESS_PHRASES, DISTRESS_WORDS
 from empathy.analyzer.result import ComponentScore, Opportunity
 from empathy.analyzer.text import TOKEN
@@ -43,11 +43,14 @@ def distress_points(message: str) -> float:
     lowered = message.lower().replace("\u2019", "'")
     points = float(sum(1 for t in TOKEN.findall(lowered) if t in _DISTRESS_WORDS))
     points += 2 * len(_DISTRESS_PHRASES.findall(lowered))
-    for m in SHOUT.finditer(message):
-        words = [w for w in m.group().split() if w.strip(",") not in ACRONYMS]
-        if len(words) >= 2 or len(m.group()) >= 6:
-            points += 2
-    points += len(EXCLAIM.findall(message))
+    # Cheap prefilters: shouting needs two capitals in a row, EXCLAIM needs a "!".
+    if TWO_CAPS.search(message) is not None:
+        for m in SHOUT.finditer(message):
+            words = [w for w in m.group().split() if w.strip(",") not in ACRONYMS]
+            if len(words) >= 2 or len(m.group()) >= 6:
+                points += 2
+    if "!" in message:
+        points += len(EXCLAIM.findall(message))
     return points
 
 

@@ -110,3 +110,18 @@ def test_it_falls_back_to_scanning_patterns_without_a_known_first_word() -> None
     assert dispatcher.scanned == ["any"]
     found = {key for key, _ in dispatcher.findall("sorry, nothing is working")}
     assert found == {"any", "sorry"}
+
+
+def test_it_finds_patterns_that_have_capture_groups_of_their_own() -> None:
+    # With only the dispatcher's groups capturing, m.groups() lines up with the
+    # patterns; a pattern's own group shifts the numbering, so it takes the slow path.
+    items = [
+        ("grouped", re.compile(r"\b(so)\s+(sorry)")),
+        ("plain", re.compile(r"\bso\s+sorry\b")),
+        ("miss", re.compile(r"\bso\s+glad")),
+    ]
+    dispatcher = Dispatcher(items)
+    text = "i am so sorry, so sorry"
+    assert sorted(dispatcher.findall(text)) == sorted(
+        (key, m.span()) for key, regex in items for m in regex.finditer(text)
+    )
