@@ -22,6 +22,8 @@ from schemathesis import checks
 
 from accounts.models import User
 from accounts.services import api_token_create
+from empathy.models import Review
+from empathy.services import reply_score, review_save
 from helpdesk.wsgi import application
 from tickets.models import Customer, Queue, Ticket
 from tickets.services import ticket_note_add, ticket_reply
@@ -31,6 +33,7 @@ class World(NamedTuple):
     headers: dict[str, str]
     ticket_ids: list[int]
     token_ids: list[int]
+    review_ids: list[int]
 
 
 # Checks that a response must pass: no 5xx, documented status, body and content type.
@@ -77,11 +80,15 @@ def world(
     other_queue: Queue,
     make_ticket: Callable[..., Ticket],
 ) -> Callable[[str], World]:
-    """A small desk: tickets in two queues for two customers, a reply, a note, tokens."""
+    """A small desk: tickets in two queues for two customers, a reviewed reply, a note, tokens."""
     mine = make_ticket(subject="Export stops at 40%")
     make_ticket(subject="Second one", tags=["billing"])
     make_ticket(requester=other_customer, queue=other_queue, subject="Someone else's")
-    ticket_reply(ticket=mine, author=agent, body="I am sorry, that sounds frustrating.")
+    reply = ticket_reply(ticket=mine, author=agent, body="I am sorry, that sounds frustrating.")
+    score = reply_score(message=reply)
+    assert score is not None
+    levels: dict[str, int | None] = dict.fromkeys(("listening", "validation", "reflection", "tone"))
+    review_save(score=score, reviewer=manager, levels=levels, feedback="Good.", exemplary=False)
     ticket_note_add(ticket=mine, author=agent, body="Internal: check the worker logs.")
     users = {"customer": customer.user, "agent": agent, "manager": manager}
     made: dict[str, World] = {}
@@ -98,7 +105,10 @@ def world(
                 spare, _ = api_token_create(user=users[role], name="spare")
                 token_ids.append(spare.pk)
             made[role] = World(
-                headers, sorted(Ticket.objects.values_list("pk", flat=True)), token_ids
+                headers,
+                sorted(Ticket.objects.values_list("pk", flat=True)),
+                token_ids,
+                sorted(Review.objects.values_list("pk", flat=True)),
             )
         return made[role]
 
@@ -118,6 +128,8 @@ def _call(case: schemathesis.Case, world: World) -> None:
         params["ticket_id"] = _aim(params["ticket_id"], world.ticket_ids)
     if "token_id" in params:
         params["token_id"] = _aim(params["token_id"], world.token_ids)
+    if "review_id" in params:
+        params["review_id"] = _aim(params["review_id"], world.review_ids)
     # Rate limits are real but not what is fuzzed here: start every call with a fresh budget.
     cache.clear()
     case.call_and_validate(app=application, headers=world.headers, checks=CHECKS)
