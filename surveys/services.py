@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +24,7 @@ from surveys.tokens import survey_token
 from tickets.access import tickets_visible_to
 from tickets.errors import TicketError
 from tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
-from tickets.outbox import event_record
+from tickets.outbox import event_record, events_record
 from tickets.services import ticket_set_tags
 
 logger = logging.getLogger(__name__)
@@ -30,6 +33,12 @@ LOW_RATING = 2
 # A mail the server refused is tried again after this, not on every dispatch.
 SEND_RETRY = timedelta(hours=1)
 DONE = (Status.RESOLVED, Status.CLOSED)
+# Surveys claimed, mailed and committed together: fewer round trips and commits per
+# survey, but also the most that a killed worker can mail twice (surveys_dispatch_due).
+DISPATCH_BATCH = 100
+SUBJECT_TEMPLATE = "surveys/email/survey_subject.txt"
+TEXT_TEMPLATE = "surveys/email/survey.txt"
+HTML_TEMPLATE = "surveys/email/survey.html"
 
 
 def survey_schedule(*, resolution: TicketEvent) -> Survey | None:
@@ -116,7 +125,7 @@ def survey_url(survey: Survey, rating: int | None = None) -> str:
     return settings.SITE_URL + reverse("surveys:answer", args=[survey_token(survey.pk, rating)])
 
 
-def _send_survey_mail(survey: Survey, *, reminder: bool) -> None:
+def _survey_mail(survey: Survey, *, reminder: bool) -> EmailMultiAlternatives:
     context = {
         "survey": survey,
         "ticket": survey.ticket,
@@ -125,20 +134,20 @@ def _send_survey_mail(survey: Survey, *, reminder: bool) -> None:
         "url": survey_url(survey),
         "reminder": reminder,
     }
-    subject = " ".join(render_to_string("surveys/email/survey_subject.txt", context).split())[:200]
+    subject = " ".join(get_template(SUBJECT_TEMPLATE).render(context).split())[:200]
     mail = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("surveys/email/survey.txt", context),
+        body=get_template(TEXT_TEMPLATE).render(context),
         to=[survey.customer.user.email],
         headers={"Auto-Submitted": "auto-generated", "Precedence": "bulk"},
     )
-    mail.attach_alternative(render_to_string("surveys/email/survey.html", context), "text/html")
-    mail.send()
+    mail.attach_alternative(get_template(HTML_TEMPLATE).render(context), "text/html")
+    return mail
 
 
-def _try_send_survey_mail(survey: Survey, *, reminder: bool) -> bool:
+def _try_send(connection: BaseEmailBackend, survey: Survey, *, reminder: bool) -> bool:
     try:
-        _send_survey_mail(survey, reminder=reminder)
+        connection.send_messages([_survey_mail(survey, reminder=reminder)])
     # Refused or malformed addresses and SMTP outages: this survey waits, others go.
     # Anything else (a time limit, a shutdown) must stop the run, not be swallowed.
     except (smtplib.SMTPException, OSError, ValueError):
@@ -147,62 +156,133 @@ def _try_send_survey_mail(survey: Survey, *, reminder: bool) -> bool:
     return True
 
 
-def _dispatch_one(survey: Survey, now: datetime) -> bool:
-    """Send one locked, due survey unless it must wait or be skipped. True if sent."""
-    later = _quiet_until(survey, now)
-    if later is not None:
-        survey.send_after = later
-        survey.save(update_fields=["send_after"])
-        return False
+@dataclass
+class _Batch:
+    """What became of each survey of a claimed batch."""
+
+    sent: list[Survey] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    postponed: list[Survey] = field(default_factory=list)
+    # Raised while mailing; re-raised once what was already mailed is committed.
+    interrupted: BaseException | None = None
+
+
+def _sort_batch(surveys: list[Survey], now: datetime) -> tuple[_Batch, list[Survey]]:
+    """Postpone (quiet hours) and skip (cooldown, no address); return the rest to mail."""
+    batch = _Batch()
+    cooldown_days = settings.ATTUNE_SURVEY_COOLDOWN_DAYS
     # Checked again at sending time: two tickets resolved close together are both
-    # scheduled before either survey is sent.
-    cooldown_since = now - timedelta(days=settings.ATTUNE_SURVEY_COOLDOWN_DAYS)
-    surveyed = (
-        Survey.objects.filter(customer_id=survey.customer_id, sent_at__gte=cooldown_since)
-        .exclude(pk=survey.pk)
-        .exists()
+    # scheduled before either survey is sent. One query for the whole batch.
+    surveyed = set(
+        Survey.objects.filter(
+            customer_id__in={s.customer_id for s in surveys},
+            sent_at__gte=now - timedelta(days=cooldown_days),
+        ).values_list("customer_id", flat=True)
     )
-    if surveyed or not survey.customer.user.email:
-        survey.state = Survey.State.SKIPPED
-        survey.save(update_fields=["state"])
-        return False
-    if not _try_send_survey_mail(survey, reminder=False):
-        survey.send_after = now + SEND_RETRY
-        survey.save(update_fields=["send_after"])
-        return False
-    survey.state = Survey.State.SENT
-    survey.sent_at = now
-    survey.save(update_fields=["state", "sent_at"])
-    event_record(
-        ticket=survey.ticket, kind=EventKind.SURVEY_SENT, data={"survey": survey.pk}, at=now
-    )
-    return True
+    to_mail: list[Survey] = []
+    for survey in surveys:
+        later = _quiet_until(survey, now)
+        if later is not None:
+            survey.send_after = later
+            batch.postponed.append(survey)
+        elif survey.customer_id in surveyed or not survey.customer.user.email:
+            batch.skipped.append(survey.pk)
+        else:
+            to_mail.append(survey)
+            if cooldown_days:
+                surveyed.add(survey.customer_id)  # the customer's next survey in this batch
+    return batch, to_mail
 
 
-def surveys_dispatch_due(*, now: datetime | None = None, limit: int = 10_000) -> int:
-    """Send every due survey once. Safe to run in several workers at the same time.
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    # The mails have left: a failed QUIT must not roll back their record and resend them.
+    try:
+        connection.close()
+    except (smtplib.SMTPException, OSError):
+        logger.warning("Could not close the mail connection cleanly.", exc_info=True)
 
-    Each survey is locked with SKIP LOCKED, so concurrent dispatchers take different
-    ones, and it is marked sent in its own transaction right after its mail: a run
-    interrupted by a time limit or a restart cannot roll back what was already mailed.
+
+def _dispatch_batch(surveys: list[Survey], now: datetime) -> _Batch:
+    """Mail a locked batch over one connection and record the outcome in its transaction."""
+    batch, to_mail = _sort_batch(surveys, now)
+    if to_mail:
+        connection = get_connection()
+        try:
+            # An unreachable server fails every survey of the batch alike, below.
+            connection.open()
+            for survey in to_mail:
+                if _try_send(connection, survey, reminder=False):
+                    batch.sent.append(survey)
+                else:
+                    batch.failed.append(survey.pk)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Could not reach the mail server: %s; will try again.", exc)
+            done = {s.pk for s in batch.sent}
+            batch.failed = [s.pk for s in to_mail if s.pk not in done]
+        except BaseException as exc:  # re-raised by the caller, after the commit
+            batch.interrupted = exc
+        finally:
+            _close_quietly(connection)
+    if batch.postponed:
+        Survey.objects.bulk_update(batch.postponed, ["send_after"])
+    if batch.skipped:
+        Survey.objects.filter(pk__in=batch.skipped).update(state=Survey.State.SKIPPED)
+    if batch.failed:
+        Survey.objects.filter(pk__in=batch.failed).update(send_after=now + SEND_RETRY)
+    if batch.sent:
+        Survey.objects.filter(pk__in=[s.pk for s in batch.sent]).update(
+            state=Survey.State.SENT, sent_at=now
+        )
+        events_record(
+            kind=EventKind.SURVEY_SENT,
+            tickets_data=[(s.ticket_id, {"survey": s.pk}) for s in batch.sent],
+            at=now,
+        )
+    return batch
+
+
+def surveys_dispatch_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int = DISPATCH_BATCH,
+    stop: Callable[[], bool] | None = None,
+) -> int:
+    """Send every due survey once; return how many were sent. Safe to run concurrently.
+
+    Due surveys are claimed `batch_size` at a time with FOR UPDATE SKIP LOCKED, so
+    concurrent dispatchers take different ones. A batch's mails go out over one
+    connection, then the batch's surveys are marked sent, and their SURVEY_SENT events
+    inserted, in the transaction that holds their locks: the database never has a sent
+    survey without its event, nor two events for one survey.
+
+    Mail and database cannot commit together. If the process is killed after mailing
+    and before the commit (SIGKILL, Celery's hard time limit, a power cut), the batch is
+    rolled back and unlocked, and the next run mails it again: at-least-once mail, at
+    most `batch_size` duplicates per crash, and never a survey lost. The alternative,
+    committing "sending" before mailing, would lose those surveys instead; a duplicate
+    survey is the lesser harm. An exception while mailing (the soft time limit, a warm
+    shutdown) is not a crash: what already left is committed as sent, then it propagates.
+
+    `stop` is asked before each batch (a task's time budget); True ends the run there.
     """
     sent = 0
     fixed_now = now
-    while sent < limit:
-        # A caller's `now` holds throughout; otherwise each survey reads the clock.
+    while stop is None or not stop():
+        # A caller's `now` holds throughout; otherwise each batch reads the clock.
         now = fixed_now or timezone.now()
         with transaction.atomic():
-            survey = (
-                Survey.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state=Survey.State.SCHEDULED, send_after__lte=now)
-                .select_related("ticket", "customer__user")
-                .order_by("send_after", "pk")
-                .first()
+            surveys = list(
+                Survey.objects.due(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("ticket", "customer__user")[:batch_size]
             )
-            if survey is None:
+            if not surveys:
                 break
-            if _dispatch_one(survey, now):
-                sent += 1
+            batch = _dispatch_batch(surveys, now)
+        sent += len(batch.sent)
+        if batch.interrupted is not None:
+            raise batch.interrupted
     return sent
 
 
@@ -235,7 +315,7 @@ def surveys_send_reminders(*, now: datetime | None = None) -> int:
                 continue  # answered meanwhile, or another run has it
             if _quiet_until(survey, now) is not None:
                 continue  # night for the customer: a later hourly run reminds them
-            if not _try_send_survey_mail(survey, reminder=True):
+            if not _try_send(get_connection(), survey, reminder=True):
                 continue  # a later hourly run tries again
             survey.reminded_at = now
             survey.save(update_fields=["reminded_at"])

@@ -3,21 +3,27 @@ several dispatchers running at the same time."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connections
 from django.utils import timezone
 
 from surveys import services, tasks
 from surveys.models import Survey
-from tests.integration.fixtures import wait_until
+from tests.integration.fixtures import ROOT, wait_until
 from tickets.models import EventKind, Status, TicketEvent
 from tickets.outbox import event_deliver
 from tickets.services import ticket_change_status, ticket_reply
@@ -88,6 +94,8 @@ def test_it_schedules_a_survey_through_the_outbox_and_cancels_it_on_reopen(
 def test_it_sends_each_survey_once_with_concurrent_dispatchers(make_due_surveys, settings):
     settings.ATTUNE_SURVEY_QUIET_HOURS = (0, 0)
     due_surveys = make_due_surveys(SURVEYS)
+    # Small batches, so the dispatchers' claims interleave over the backlog.
+    batch_size = 7
     start = threading.Barrier(DISPATCHERS)
     counts: list[int] = []
     errors: list[BaseException] = []
@@ -95,7 +103,7 @@ def test_it_sends_each_survey_once_with_concurrent_dispatchers(make_due_surveys,
     def dispatch() -> None:
         try:
             start.wait(timeout=10)
-            counts.append(services.surveys_dispatch_due())
+            counts.append(services.surveys_dispatch_due(batch_size=batch_size))
         except BaseException as exc:  # reported in the main thread
             errors.append(exc)
         finally:
@@ -127,3 +135,104 @@ def test_it_sends_each_survey_once_when_the_worker_dispatches_concurrently(make_
     time.sleep(1.0)
     assert sent_events_per_survey() == Counter(dict.fromkeys(due_surveys, 1))
     assert set(Survey.objects.values_list("state", flat=True)) == {Survey.State.SENT}
+
+
+class GateBackend(locmem.EmailBackend):
+    """Holds the dispatcher thread named "holder" at its first mail until released."""
+
+    holding = threading.Event()
+    release = threading.Event()
+
+    def send_messages(self, messages):
+        if threading.current_thread().name == "holder" and not self.release.is_set():
+            self.holding.set()
+            assert self.release.wait(timeout=30)
+        return super().send_messages(messages)
+
+
+def test_it_skips_a_batch_another_dispatcher_holds_and_sends_the_rest(make_due_surveys, settings):
+    settings.EMAIL_BACKEND = "tests.integration.test_surveys_worker.GateBackend"
+    GateBackend.holding.clear()
+    GateBackend.release.clear()
+    due_surveys = sorted(make_due_surveys(10))  # claimed in this order (same send_after)
+    results: dict[str, int] = {}
+
+    def dispatch(name: str) -> None:
+        try:
+            results[name] = services.surveys_dispatch_due(batch_size=4)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=dispatch, args=("holder",), name="holder")
+    holder.start()
+    try:
+        assert GateBackend.holding.wait(timeout=30)
+        # The holder has locked the 4 oldest and is mailing the first: another
+        # dispatcher takes the 6 others, without waiting for it or mailing its batch.
+        other = threading.Thread(target=dispatch, args=("other",), name="other")
+        other.start()
+        other.join(timeout=60)
+        assert results["other"] == 6
+        assert sorted(sent_events_per_survey()) == sorted(due_surveys[4:])
+    finally:
+        GateBackend.release.set()
+        holder.join(timeout=60)
+
+    assert results["holder"] == 4
+    assert sent_events_per_survey() == Counter(dict.fromkeys(due_surveys, 1))
+    assert len(mail.outbox) == 10
+    assert len({m.to[0] for m in mail.outbox}) == 10
+
+
+class DyingBackend(locmem.EmailBackend):
+    """Writes each address it mails to a file; SIGKILLs its own process at the third."""
+
+    def send_messages(self, messages):
+        log = Path(os.environ["ATTUNE_TEST_MAILED_LOG"])
+        with log.open("a") as handle:
+            handle.writelines(f"{m.to[0]}\n" for m in messages)
+        if len(log.read_text().splitlines()) >= 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().send_messages(messages)
+
+
+KILLED_DISPATCH = """
+import django
+django.setup()
+from django.conf import settings
+settings.EMAIL_BACKEND = "tests.integration.test_surveys_worker.DyingBackend"
+from surveys.services import surveys_dispatch_due
+surveys_dispatch_due(batch_size=5)
+"""
+
+
+def test_a_worker_killed_while_mailing_a_batch_loses_no_survey_and_records_each_once(
+    make_due_surveys, celery_worker, tmp_path
+):
+    due_surveys = make_due_surveys(5)
+    mailed_log = tmp_path / "mailed.txt"
+
+    # A dispatcher process is SIGKILLed after mailing 3 of its batch of 5, before the
+    # batch's commit (as by Celery's hard time limit or the OOM killer).
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_DISPATCH],
+        cwd=ROOT,
+        env={**celery_worker.env(), "ATTUNE_TEST_MAILED_LOG": str(mailed_log)},
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    mailed_before_kill = mailed_log.read_text().splitlines()
+    assert len(mailed_before_kill) == 3
+
+    # Nothing of the batch was recorded, and its locks died with the process.
+    assert sent_events_per_survey() == Counter()
+    assert set(Survey.objects.values_list("state", flat=True)) == {Survey.State.SCHEDULED}
+    assert services.surveys_dispatch_due() == 5
+
+    # Exactly one sent record and event per survey; the 3 mails that left before the
+    # kill go again (at-least-once mail, as documented in surveys_dispatch_due).
+    assert sent_events_per_survey() == Counter(dict.fromkeys(due_surveys, 1))
+    assert set(Survey.objects.values_list("state", flat=True)) == {Survey.State.SENT}
+    assert len(mail.outbox) == 5
+    assert set(mailed_before_kill) <= {m.to[0] for m in mail.outbox}
