@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
+
+from empathy.analyzer.result import AnalysisResult, Component, ComponentScore
 
 
 @dataclass(frozen=True)
@@ -253,3 +255,26 @@ def calibrate_component(
         n, fitted, before, after, True,
         f"Held-out agreement {before} -> {after} over {n} reviews: thresholds adjusted.",
     )  # fmt: skip
+
+
+def calibrate_result(
+    result: AnalysisResult, thresholds: Mapping[str, Thresholds]
+) -> AnalysisResult:
+    """An analyzer result with the team's component levels, for the live coaching panel.
+
+    The analyzer itself is not changed; its overall score, spans and suggestions stay as
+    computed (they follow its own rules), only the presented levels move.
+    """
+
+    def level(name: Component) -> ComponentScore:
+        score = result.component(name)
+        new = calibrated_level(score.level, score.confidence, thresholds.get(name))
+        return replace(score, level=new)
+
+    return replace(
+        result,
+        listening=level("listening"),
+        validation=level("validation"),
+        reflection=level("reflection"),
+        tone=level("tone"),
+    )

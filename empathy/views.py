@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from empathy.analyzer import VERSION
-from empathy.calibration import thresholds_from_json
+from empathy.calibration import calibrated_levels, thresholds_from_json
 from empathy.charts import agent_scatter, line_chart, scatter, sparkline
 from empathy.coaching import CoachingThrottled, coach_draft
 from empathy.csat import MIN_SURVEYS_PER_AGENT, csat_vs_empathy
@@ -23,6 +23,7 @@ from empathy.exports import csv_rows
 from empathy.forms import AcknowledgeForm, CoachForm, RangeForm, ReflectionForm, ReviewForm
 from empathy.models import ReplyScore, Review
 from empathy.selectors import (
+    COMPONENTS,
     agent_summaries,
     agent_weekly,
     agents_managed_by,
@@ -43,6 +44,7 @@ from empathy.team_calibration import (
     calibrations_in_force,
     team_calibration_create,
     team_calibration_reset,
+    thresholds_for_agent,
 )
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import (
@@ -259,8 +261,18 @@ def review(request: AuthenticatedHttpRequest, score_id: int) -> HttpResponse:
         else:
             messages.success(request, "Review saved. The agent sees your feedback on their page.")
             return redirect("empathy:dashboard")
+    thresholds = thresholds_for_agent(score.agent)
+    presented = (
+        calibrated_levels(
+            {name: getattr(score, name) for name in COMPONENTS}, score.confidence, thresholds
+        )
+        if thresholds
+        else None
+    )
     return render(
-        request, "empathy/review.html", {"score": score, "form": form, "review": existing}
+        request,
+        "empathy/review.html",
+        {"score": score, "form": form, "review": existing, "calibrated_levels": presented},
     )
 
 
@@ -270,6 +282,19 @@ def my_empathy(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     me = User.objects.filter(pk=request.user.pk)
     trend = weekly_trend(agents=me, start=start, end=end)
+    summaries = agent_summaries(agents=me, start=start, end=end)
+    # The agent reads their levels on their team's calibrated scale, as their manager does.
+    thresholds = thresholds_for_agent(request.user)
+    if thresholds:
+        calibrated = calibrated_figures(
+            agents=me,
+            start=start,
+            end=end,
+            thresholds=thresholds,
+            summaries=summaries,
+            trend=trend,
+        )
+        summaries, trend = calibrated.summaries, calibrated.trend
     return render(
         request,
         "empathy/mine.html",
@@ -277,7 +302,8 @@ def my_empathy(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "trend": trend,
             "chart": line_chart([(p.week.isoformat(), p.overall) for p in trend]),
-            "summary": next(iter(agent_summaries(agents=me, start=start, end=end)), None),
+            "summary": next(iter(summaries), None),
+            "calibrated": bool(thresholds),
             "feedback": feedback_for(request.user),
             "reflection_prompts": reflection_prompts(request.user),
             "exemplary": exemplary_replies(viewer=request.user),

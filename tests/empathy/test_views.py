@@ -482,7 +482,9 @@ def test_it_refuses_my_empathy_to_a_customer(client_customer):
     assert client_customer.get(MINE).status_code == 403
 
 
-MINE_QUERIES = 7  # session, user, weekly trend, summary, feedback, reflection prompts, exemplary
+# session, user, weekly trend, summary, feedback, reflection prompts, exemplary,
+# + the team calibration in force (1): the agent reads levels on their team's scale.
+MINE_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [2, 12])
