@@ -1,12 +1,70 @@
 from __future__ import annotations
 
+import copy
+import hashlib
+import threading
+import time
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts.models import ApiToken, User
 from accounts.services import api_token_authenticate
+
+# A busy integration sends many requests a second with the same token. Each process keeps
+# the answer this long, in memory: nothing leaves the process, and a token revoked or a
+# user deactivated elsewhere is refused here within these seconds at the latest. A save in
+# this process (revoking through the API, deactivating in the admin) drops it at once.
+TOKEN_CACHE_SECONDS = 5.0
+_MAX_CACHED = 1024
+
+_clock = time.monotonic
+_lock = threading.Lock()
+_cached: dict[str, tuple[float, User]] = {}  # digest of the key -> (expires, user)
+
+
+def _digest(key: str) -> str:
+    # Never the key itself in memory for longer than the request.
+    return hashlib.blake2b(key.encode(), digest_size=32).hexdigest()
+
+
+def token_user(key: str) -> User | None:
+    """The active user of an unrevoked token, looked up at most every few seconds."""
+    digest, now = _digest(key), _clock()
+    with _lock:
+        entry = _cached.get(digest)
+    if entry is not None and entry[0] > now:
+        # A copy: whatever a request sets on its user must not reach the next request.
+        return copy.copy(entry[1])
+    user = api_token_authenticate(key)
+    with _lock:
+        if user is None:
+            _cached.pop(digest, None)
+        else:
+            if len(_cached) >= _MAX_CACHED:
+                _cached.clear()
+            _cached[digest] = (now + TOKEN_CACHE_SECONDS, copy.copy(user))
+    return user
+
+
+def forget_user_tokens(user_id: int) -> None:
+    with _lock:
+        for digest in [d for d, (_, user) in _cached.items() if user.pk == user_id]:
+            del _cached[digest]
+
+
+@receiver([post_save, post_delete], sender=ApiToken)
+def _token_changed(instance: ApiToken, **kwargs: Any) -> None:
+    forget_user_tokens(instance.user_id)
+
+
+@receiver([post_save, post_delete], sender=User)
+def _user_changed(instance: User, **kwargs: Any) -> None:
+    forget_user_tokens(instance.pk)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -21,7 +79,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         scheme, _, key = header.partition(" ")
         if scheme.lower() != self.keyword.lower():  # RFC 7235: schemes are case-insensitive
             return None
-        user = api_token_authenticate(key.strip())
+        user = token_user(key.strip())
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API token.")
         return user, None

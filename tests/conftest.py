@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role, Team, User
@@ -23,6 +24,12 @@ _seq = itertools.count(1)
 def _redis_breaker_closed() -> None:
     """A test that broke Redis on purpose must not leave the next one skipping it."""
     resilience.reset()
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared() -> None:
+    """Rows cached by one test (SLA policies) must not outlive its rolled-back transaction."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers, status
@@ -57,7 +57,7 @@ from tickets.services import (
     ticket_set_tags,
 )
 from tickets.services.common import lock_ticket
-from tickets.services.intake import default_queue
+from tickets.services.intake import default_queue, default_queues
 
 
 class Conflict(exceptions.APIException):
@@ -165,7 +165,7 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
                 created_by=user if is_staff_user(user) else None,
                 tags=values["tags"] if is_staff_user(user) else (),
             )
-        ticket = ticket_queryset(user).get(pk=ticket.pk)
+        # Not read back: the ticket in hand is what was written, with its requester and queue.
         return Response(ticket_output(ticket, request), status=status.HTTP_201_CREATED)
 
     @staticmethod
@@ -177,8 +177,11 @@ class TicketListCreateApi(generics.ListAPIView[Ticket]):
             if queue is None:
                 raise exceptions.ValidationError({"queue": ["No such queue."]})
             return queue
-        queue = default_queue()
-        if not queues.filter(pk=queue.pk).exists():
+        # The default queue and whether this person works it, in one query.
+        queue = default_queues().annotate(yours=Exists(queues.filter(pk=OuterRef("pk")))).first()
+        if queue is None:
+            queue = default_queue()  # raises: there is no queue at all yet
+        if not queue.yours:  # type: ignore[attr-defined] # the annotation above
             # Filed there, the ticket would vanish from its author's view.
             raise exceptions.ValidationError(
                 {"queue": ["Required: the default queue is not one you work."]}

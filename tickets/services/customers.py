@@ -48,6 +48,8 @@ def customer_get_or_create(*, email: str, name: str = "", timezone: str = "UTC")
         except IntegrityError:  # created concurrently by another request
             user = User.objects.get(email__iexact=email)
     customer = Customer.objects.filter(user=user).select_related("organisation").first()
+    if customer is not None:
+        customer.user = user  # the row in hand: callers reading customer.user cost no query
     if customer is None:
         domain = email.rpartition("@")[2]
         customer, _ = Customer.objects.get_or_create(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,9 +30,16 @@ from tickets.services.sla import ticket_refresh
 from tickets.services.text import clean_body, clean_line
 
 
+def default_queues() -> QuerySet[Queue]:
+    """Queues in default order: the configured default queue first, then the oldest."""
+    return Queue.objects.order_by(
+        Case(When(slug=settings.ATTUNE_DEFAULT_QUEUE, then=0), default=1), "pk"
+    )
+
+
 def default_queue() -> Queue:
-    queue = Queue.objects.filter(slug=settings.ATTUNE_DEFAULT_QUEUE).first()
-    queue = queue or Queue.objects.order_by("pk").first()
+    # One query either way: the queue table is small, and ordering beats a second lookup.
+    queue = default_queues().first()
     if queue is None:
         raise TicketError("No queue exists yet: an administrator must create one first.")
     return queue
@@ -69,7 +77,7 @@ def ticket_create(
         raise TicketError(f"Unknown urgency {urgency!r}.", code="urgency")
     attachments_validate(list(attachments))
     now = created_at or timezone.now()
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         priority=urgency,
         urgency=urgency,
@@ -79,12 +87,16 @@ def ticket_create(
         created_at=now,
         updated_at=now,
     )
+    # Deadlines and score before the insert, from the words in hand: one INSERT, no UPDATE,
+    # and no reading back the message just written.
+    ticket_refresh(ticket, now=now, customer_bodies=[body])
+    ticket.save(force_insert=True)
     if tags:
         ticket.tags.set(tags_get_or_create(tags))
     message = Message.objects.create(
         ticket=ticket,
         kind=MessageKind.CUSTOMER,
-        author=requester.user,
+        author_id=requester.user_id,
         body=body,
         channel=channel,
         created_at=now,
@@ -100,12 +112,10 @@ def ticket_create(
         data={"channel": channel, "on_behalf": bool(created_by)},
         at=now,
     )
-    fields = set(ticket_refresh(ticket, now=now))
     if ticket.queue.auto_assign:
         agent = round_robin_pick(ticket)
         if agent is not None and assign(ticket, agent, actor=None, reason="round robin"):
-            fields.add("assignee")
-    ticket.save(update_fields=sorted(fields))
+            ticket.save(update_fields=["assignee"])
     return ticket
 
 

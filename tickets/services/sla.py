@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from helpdesk.resilience import redis_failed, redis_usable
 from tickets import priority as priority_rules
 from tickets.models import EventKind, MessageKind, Queue, SlaPolicy, Status, Ticket
 from tickets.outbox import event_record
@@ -41,15 +48,57 @@ def calendar_for(queue: Queue) -> BusinessCalendar:
         return BusinessCalendar.always(queue.timezone, holidays)
 
 
-def targets_for(
-    ticket: Ticket, policies: dict[tuple[str, str], SlaPolicy] | None = None
-) -> SlaTargets:
+Policies = dict[tuple[str, str], SlaPolicy]
+# Policies are a handful of rows read on every ticket change and written by an admin now
+# and then: cached whole, under a version that every save or delete bumps. The timeout
+# bounds staleness after writes that send no signal (bulk updates, raw SQL).
+_POLICIES_KEY = "sla:policies"
+_POLICIES_VERSION_KEY = "sla:policies:version"
+POLICIES_CACHE_SECONDS = 300
+
+
+def sla_policies() -> Policies:
+    """Every SLA policy by (priority, tier), from the cache when it holds the current set."""
+    version: Any = None
+    if redis_usable():
+        try:
+            found = cache.get_many([_POLICIES_KEY, _POLICIES_VERSION_KEY])
+        except Exception as exc:  # the cache is down: the database still answers
+            redis_failed(exc)
+        else:
+            version = found.get(_POLICIES_VERSION_KEY, 0)
+            cached = found.get(_POLICIES_KEY)
+            if cached is not None and cached[0] == version:
+                return dict(cached[1])
+    policies = {(p.priority, p.tier): p for p in SlaPolicy.objects.all()}
+    if version is not None:
+        # Stored with the version read *before* the query: a policy saved meanwhile has
+        # bumped the version, so this copy is never served as current.
+        try:
+            cache.set(_POLICIES_KEY, (version, policies), POLICIES_CACHE_SECONDS)
+        except Exception as exc:
+            redis_failed(exc)
+    return policies
+
+
+def _policies_changed() -> None:
+    try:
+        if not cache.add(_POLICIES_VERSION_KEY, 1, timeout=None):
+            cache.incr(_POLICIES_VERSION_KEY)
+    except Exception as exc:  # a stale copy expires with POLICIES_CACHE_SECONDS
+        redis_failed(exc)
+
+
+@receiver([post_save, post_delete], sender=SlaPolicy)
+def _policy_saved_or_deleted(**kwargs: object) -> None:
+    # Bump now and again at commit, so a copy read before the commit is dropped too.
+    _policies_changed()
+    transaction.on_commit(_policies_changed)
+
+
+def targets_for(ticket: Ticket, policies: Policies | None = None) -> SlaTargets:
     tier = ticket.requester.effective_tier
-    policy = (
-        policies.get((ticket.priority, tier))
-        if policies is not None
-        else SlaPolicy.objects.filter(priority=ticket.priority, tier=tier).first()
-    )
+    policy = (policies if policies is not None else sla_policies()).get((ticket.priority, tier))
     if policy is not None:
         return SlaTargets(
             policy.first_response_minutes, policy.next_response_minutes, policy.resolution_minutes
@@ -83,10 +132,14 @@ def sla_state(ticket: Ticket, now: datetime, *, targets: SlaTargets | None = Non
     )
 
 
-def ticket_refresh(ticket: Ticket, *, now: datetime | None = None) -> list[str]:
+def ticket_refresh(
+    ticket: Ticket, *, now: datetime | None = None, customer_bodies: Sequence[str] | None = None
+) -> list[str]:
     """Recompute SLA deadlines and the priority score in place; returns changed fields.
 
-    The caller saves with `update_fields` inside its own transaction.
+    The caller saves with `update_fields` inside its own transaction. `customer_bodies`,
+    oldest first, spares reading the customer's messages when the caller holds them (a
+    ticket being created, not saved yet).
     """
     now = now or timezone.now()
     state = sla_state(ticket, now)
@@ -106,7 +159,7 @@ def ticket_refresh(ticket: Ticket, *, now: datetime | None = None) -> list[str]:
         priority_rules.PriorityInputs(
             urgency=priority_rules.Urgency(ticket.priority),
             tier=priority_rules.Tier(ticket.requester.effective_tier),
-            text=_customer_text(ticket),
+            text=_customer_text(ticket, customer_bodies),
             repeat_contacts=_repeat_contacts(ticket),
             minutes_to_breach=minutes_to_breach,
             waiting_minutes=max(waiting, 0.0) if ticket.is_open else 0.0,
@@ -130,13 +183,15 @@ def ticket_refresh(ticket: Ticket, *, now: datetime | None = None) -> list[str]:
     ]
 
 
-def _customer_text(ticket: Ticket) -> str:
-    bodies = list(
-        ticket.messages.filter(kind=MessageKind.CUSTOMER)
-        .order_by("-created_at")
-        .values_list("body", flat=True)[:5]
-    )
-    return "\n".join([ticket.subject, *reversed(bodies)])[:PRIORITY_TEXT_CHARS]
+CUSTOMER_MESSAGES_SCORED = 5
+
+
+def _customer_text(ticket: Ticket, bodies: Sequence[str] | None) -> str:
+    if bodies is None:
+        latest = ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("-created_at")
+        bodies = list(reversed(latest.values_list("body", flat=True)[:CUSTOMER_MESSAGES_SCORED]))
+    text = [ticket.subject, *bodies[-CUSTOMER_MESSAGES_SCORED:]]
+    return "\n".join(text)[:PRIORITY_TEXT_CHARS]
 
 
 def _repeat_contacts(ticket: Ticket) -> int:
@@ -146,14 +201,12 @@ def _repeat_contacts(ticket: Ticket) -> int:
     problem, within two weeks.
     """
     since = ticket.created_at - REPEAT_CONTACT_WINDOW
-    return (
-        Ticket.objects.filter(
-            requester_id=ticket.requester_id, queue_id=ticket.queue_id, created_at__gte=since
-        )
-        .exclude(pk=ticket.pk)
-        .filter(merged_into__isnull=True)
-        .count()
+    others = Ticket.objects.filter(
+        requester_id=ticket.requester_id, queue_id=ticket.queue_id, created_at__gte=since
     )
+    if ticket.pk is not None:  # a ticket being created is not in the table yet
+        others = others.exclude(pk=ticket.pk)
+    return others.filter(merged_into__isnull=True).count()
 
 
 def sla_check(*, now: datetime | None = None, limit: int = 1000) -> int:
@@ -177,7 +230,7 @@ def sla_check(*, now: datetime | None = None, limit: int = 1000) -> int:
         .order_by("pk")
     )
     written = 0
-    policies = {(p.priority, p.tier): p for p in SlaPolicy.objects.all()}
+    policies = sla_policies()
     last_pk = 0
     while batch := list(candidates.filter(pk__gt=last_pk)[:limit]):
         last_pk = batch[-1].pk
