@@ -10,11 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from empathy.csat import csat_vs_empathy
 from empathy.models import ReplyScore
-from empathy.selectors import agent_summaries, agents_managed_by, weekly_trend
+from empathy.selectors import agents_managed_by
 from empathy.services import review_save
+from empathy.team_calibration import presented_figures
 from helpdesk.api import PeriodSerializer, error_responses
-from tickets.access import can_manage_agent, tickets_visible_to
+from tickets.access import can_manage_agent, teams_managed_by, tickets_visible_to
 
 
 class AgentSummarySerializer(serializers.Serializer[object]):
@@ -38,11 +40,52 @@ class WeekSerializer(serializers.Serializer[object]):
     reflection_share = serializers.FloatField()
 
 
+class AgentCsatSerializer(serializers.Serializer[object]):
+    agent_id = serializers.IntegerField()
+    name = serializers.CharField()
+    empathy = serializers.FloatField()
+    surveys = serializers.IntegerField(help_text="Answered surveys credited to the agent.")
+    satisfied = serializers.IntegerField(help_text="Of which rated 4 or 5.")
+    csat = serializers.FloatField(allow_null=True, help_text="Percent of ratings 4-5.")
+    understood = serializers.FloatField(allow_null=True, help_text='Mean "felt understood", 1-5.')
+    counted = serializers.BooleanField(help_text="Enough surveys to enter the correlation.")
+
+
+class CorrelationSerializer(serializers.Serializer[object]):
+    r = serializers.FloatField(allow_null=True)
+    n = serializers.IntegerField()
+
+
+class AgentCorrelationSerializer(serializers.Serializer[object]):
+    pearson = CorrelationSerializer()
+    spearman = CorrelationSerializer()
+    interval = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, help_text="95% interval for r."
+    )
+    reading = serializers.CharField()
+
+
+class ReplyCorrelationSerializer(serializers.Serializer[object]):
+    correlation = CorrelationSerializer()
+    understood_correlation = CorrelationSerializer()
+
+
+class CsatVsEmpathySerializer(serializers.Serializer[object]):
+    agents = AgentCsatSerializer(many=True)
+    by_agent = AgentCorrelationSerializer()
+    by_reply = ReplyCorrelationSerializer()
+
+
 class DashboardSerializer(serializers.Serializer[object]):
     start = serializers.DateField()
     end = serializers.DateField()
+    team = serializers.CharField(help_text="The team shown; empty for all of the manager's.")
+    calibrated = serializers.BooleanField(
+        help_text="Component levels use the shown team's calibrated thresholds."
+    )
     agents = AgentSummarySerializer(many=True)
     weeks = WeekSerializer(many=True)
+    csat = CsatVsEmpathySerializer()
 
 
 def _manager(request: Request) -> User:
@@ -57,6 +100,7 @@ class EmpathyDashboardApi(APIView):
         parameters=[
             OpenApiParameter("start", str, required=False),
             OpenApiParameter("end", str, required=False),
+            OpenApiParameter("team", str, required=False, description="One managed team's slug"),
         ],
         responses={200: DashboardSerializer, **error_responses(400, 403)},
     )
@@ -65,12 +109,24 @@ class EmpathyDashboardApi(APIView):
         params = PeriodSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, end = params.validated_data["start"], params.validated_data["end"]
-        agents = agents_managed_by(user)
+        teams = list(teams_managed_by(user).order_by("name"))
+        team = request.query_params.get("team", "")
+        if team not in {t.slug for t in teams}:
+            team = ""  # as on the dashboard: an unknown or foreign team shows all of theirs
+        agents = agents_managed_by(user, team_slug=team)
+        figures = presented_figures(
+            teams=teams, team_slug=team, agents=agents, start=start, end=end
+        )
         data = {
             "start": start,
             "end": end,
-            "agents": agent_summaries(agents=agents, start=start, end=end),
-            "weeks": weekly_trend(agents=agents, start=start, end=end),
+            "team": team,
+            "calibrated": figures.calibration is not None,
+            "agents": figures.summaries,
+            "weeks": figures.trend,
+            "csat": csat_vs_empathy(
+                viewer=user, agents=agents, start=start, end=end, summaries=figures.summaries
+            ),
         }
         return Response(DashboardSerializer(data).data)
 

@@ -27,7 +27,14 @@ from empathy.calibration import (
     thresholds_from_json,
 )
 from empathy.models import Calibration, ReplyScore, Review
-from empathy.selectors import COMPONENTS, AgentSummary, WeekPoint, in_days
+from empathy.selectors import (
+    COMPONENTS,
+    AgentSummary,
+    WeekPoint,
+    agent_summaries,
+    in_days,
+    weekly_trend,
+)
 
 MAX_REVIEWS = 5000  # the newest reviews; enough for any fit, bounded for the request
 
@@ -177,3 +184,40 @@ def calibrated_figures(
             for p in trend
         ],
     )
+
+
+@dataclass(frozen=True)
+class PresentedFigures:
+    """The dashboard's per-agent and weekly figures, on the thresholds in force."""
+
+    summaries: list[AgentSummary]
+    trend: list[WeekPoint]
+    in_force: dict[int, Calibration]  # team id -> its latest calibration
+    calibration: Calibration | None  # the one applied to these figures, if any
+
+
+def presented_figures(
+    *, teams: list[Team], team_slug: str, agents: QuerySet[User], start: date, end: date
+) -> PresentedFigures:
+    """Per-agent summaries and the weekly trend, calibrated when one team is shown.
+
+    A team's thresholds apply when that team is shown on its own (or is the manager's
+    only team): across teams, agents would be read on different scales. Shared by the
+    dashboard and its API, so both present the same levels.
+    """
+    summaries = agent_summaries(agents=agents, start=start, end=end)
+    trend = weekly_trend(agents=agents, start=start, end=end)
+    in_force = calibrations_in_force(teams)
+    shown = next((t for t in teams if t.slug == team_slug), teams[0] if len(teams) == 1 else None)
+    calibration = in_force.get(shown.pk) if shown else None
+    if calibration is None or not calibration.thresholds:
+        return PresentedFigures(summaries, trend, in_force, None)
+    calibrated = calibrated_figures(
+        agents=agents,
+        start=start,
+        end=end,
+        thresholds=thresholds_from_json(calibration.thresholds),
+        summaries=summaries,
+        trend=trend,
+    )
+    return PresentedFigures(calibrated.summaries, calibrated.trend, in_force, calibration)

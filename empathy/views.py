@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from empathy.analyzer import VERSION
-from empathy.calibration import calibrated_levels, thresholds_from_json
+from empathy.calibration import calibrated_levels
 from empathy.charts import agent_scatter, line_chart, scatter, sparkline
 from empathy.coaching import CoachingThrottled, coach_draft
 from empathy.csat import MIN_SURVEYS_PER_AGENT, csat_vs_empathy
@@ -41,7 +41,7 @@ from empathy.selectors import calibration as calibration_agreement
 from empathy.services import reflection_save, review_acknowledge, review_save
 from empathy.team_calibration import (
     calibrated_figures,
-    calibrations_in_force,
+    presented_figures,
     team_calibration_create,
     team_calibration_reset,
     thresholds_for_agent,
@@ -103,23 +103,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if team not in {t.slug for t in teams}:
         team = ""  # an unknown or foreign team shows all of the manager's teams
     agents = agents_managed_by(request.user, team_slug=team)
-    summaries = agent_summaries(agents=agents, start=start, end=end)
-    trend = weekly_trend(agents=agents, start=start, end=end)
-    in_force = calibrations_in_force(teams)
-    # A team's thresholds are applied when that team is shown on its own (or is the
-    # manager's only team): across teams, agents would be read on different scales.
-    shown = next((t for t in teams if t.slug == team), teams[0] if len(teams) == 1 else None)
-    calibration = in_force.get(shown.pk) if shown else None
-    if calibration is not None and calibration.thresholds:
-        calibrated = calibrated_figures(
-            agents=agents,
-            start=start,
-            end=end,
-            thresholds=thresholds_from_json(calibration.thresholds),
-            summaries=summaries,
-            trend=trend,
-        )
-        summaries, trend = calibrated.summaries, calibrated.trend
+    figures = presented_figures(teams=teams, team_slug=team, agents=agents, start=start, end=end)
+    summaries, trend = figures.summaries, figures.trend
     weekly = agent_weekly(agents=agents, start=start, end=end)
     agent_rows = [
         (
@@ -149,8 +134,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sample": random_sample(agents=agents, end=end, viewer=request.user),
             "low_csat": low_csat_scores(agents=agents, start=start, end=end, viewer=request.user),
             "calibration": calibration_agreement(agents=agents),
-            "calibrations": [(t, in_force.get(t.pk)) for t in teams],
-            "calibrated": calibration if calibration and calibration.thresholds else None,
+            "calibrations": [(t, figures.in_force.get(t.pk)) for t in teams],
+            "calibrated": figures.calibration,
             "csat": csat,
             "agent_scatter": agent_scatter(
                 [(a.empathy, a.csat, a.name) for a in csat.agents if a.csat is not None]
