@@ -45,7 +45,9 @@ def test_it_returns_each_agents_csat_beside_their_empathy(
 
 
 def test_it_presents_the_shown_teams_calibrated_levels(client_for, manager, agent, team, ticket):
-    reply_score(message=ticket_reply(ticket=ticket, author=agent, body="I'm sorry for the inconvenience."))
+    reply_score(
+        message=ticket_reply(ticket=ticket, author=agent, body="I'm sorry for the inconvenience.")
+    )
     raw = client_for(manager).get(URL, {"team": team.slug}).json()
     Calibration.objects.create(
         team=team, version=VERSION, thresholds={"validation": {"weak": 2.5, "strong": 2.9}}
