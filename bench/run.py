@@ -469,6 +469,7 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
             }
             for i in range(intake_n)
         ]
+        intake_load = [round(x, 2) for x in os.getloadavg()]
         intake = run_client(
             "intake",
             {"port": server.port, "token": token, "path": "/api/v1/tickets/",
@@ -479,6 +480,9 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
         intake["server_cpu_ms_per_request"] = round(
             (server.cpu_seconds() - cpu_after) * 1000 / max(1, intake["requests"]), 2
         )
+        intake["load_average_start"] = intake_load
+        intake["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        intake.update(creation_queries(token, intake_payloads[1]))
     finally:
         server.stop()
         # Leave the data set as generated: drop what the intake created, and the token.
@@ -499,6 +503,30 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
             cur.execute("SET session_replication_role = DEFAULT")
         flush_bench_redis()
     return {"coach": coach, "intake": intake}
+
+
+def creation_queries(token: str, payload: dict[str, Any]) -> dict[str, int]:
+    """SQL statements of one API ticket creation, in this process, once caches are warm.
+
+    The created tickets go with the rest of the intake's in the cleanup.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = json.dumps(payload)
+    client.post("/api/v1/tickets/", body, content_type="application/json")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/tickets/", body, content_type="application/json")
+    if response.status_code != 201:
+        raise RuntimeError(f"creation for the query count failed: {response.status_code}")
+    statements = [q["sql"].split(" ", 1)[0].upper() for q in ctx.captured_queries]
+    bookkeeping = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
+    return {
+        "queries_per_creation": sum(s not in bookkeeping for s in statements),
+        "transaction_statements_per_creation": sum(s in bookkeeping for s in statements),
+    }
 
 
 def flush_bench_redis() -> None:
@@ -775,7 +803,10 @@ def print_report(report: dict[str, Any]) -> None:
             f"API intake ({i['threads']} client threads, {i['gunicorn_workers']} gunicorn "
             f"workers): {i['created']:,} created in {i['seconds']} s = {i['per_s']}/s, "
             f"errors {i['errors']} {i['error_statuses'] or ''}; server CPU "
-            f"{i['server_cpu_ms_per_request']} ms/request"
+            f"{i['server_cpu_ms_per_request']} ms/request; "
+            f"{i.get('queries_per_creation')} queries per creation "
+            f"(+{i.get('transaction_statements_per_creation')} BEGIN/SAVEPOINT/RELEASE/COMMIT); "
+            f"load average {i.get('load_average_start')} -> {i.get('load_average_end')}"
         )
     if "surveys" in report:
         s = report["surveys"]
