@@ -134,11 +134,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
 # A frozen Redis must not hang a web request: every socket operation is bounded.
 REDIS_SOCKET_TIMEOUT = env_int("ATTUNE_REDIS_SOCKET_TIMEOUT", 2, minimum=1)
+# After a Redis failure each process skips Redis this long (helpdesk.resilience): one
+# request per process pays the socket timeout per period, the others go straight on.
+ATTUNE_REDIS_BREAKER_SECONDS = env_int("ATTUNE_REDIS_BREAKER_SECONDS", 30, minimum=1)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Behind the Redis circuit breaker: a dead or frozen Redis makes the cache miss
+            # (rate limits and throttles fail open) instead of failing or stalling requests.
+            "BACKEND": "helpdesk.resilience.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "attune",
             "OPTIONS": {
