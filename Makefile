@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else they need, they install.
-.PHONY: run test lock bench
+.PHONY: run test lock bench reliability
 
 run:
 	@bash scripts/run.sh
@@ -13,3 +13,7 @@ lock:
 
 bench:
 	@bash scripts/bench.sh
+
+# Worker kills, Redis stopped and frozen, exactly-once, load and soak (docs/reliability.md).
+reliability:
+	@bash scripts/reliability.sh

@@ -103,3 +103,19 @@ def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(scope="module")
+def reliability_services(django_db_setup: None, django_db_blocker: object) -> Iterator[object]:
+    """bench/reliability.py's stack on the test database: a private redis-server on a spare
+    port (stopped and frozen by the tests, so never the shared 6379), a worker, gunicorn.
+    Stopped again, Redis thawed and terminated, however the tests end."""
+    reason = _integration_available()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the integration tier cannot run: {reason}")
+        pytest.skip(reason)
+    from bench.reliability import running_stack
+
+    with running_stack(connection.settings_dict["NAME"], name="test-reliability") as stack:
+        yield stack
