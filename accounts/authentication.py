@@ -12,8 +12,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts.bad_tokens import bad_token_record, bad_token_retry_after
 from accounts.models import ApiToken, User
 from accounts.services import api_token_authenticate
+from helpdesk.http import client_ip
 
 # A busy integration sends many requests a second with the same token. Each process keeps
 # the answer this long, in memory: nothing leaves the process, and a token revoked or a
@@ -79,8 +81,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         scheme, _, key = header.partition(" ")
         if scheme.lower() != self.keyword.lower():  # RFC 7235: schemes are case-insensitive
             return None
+        # Throttles run after authentication, so failed keys are limited here, by address.
+        ip = client_ip(request)
+        wait = bad_token_retry_after(ip)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait, detail="Too many invalid API tokens.")
         user = token_user(key.strip())
         if user is None:
+            bad_token_record(ip)
             raise exceptions.AuthenticationFailed("Invalid or revoked API token.")
         return user, None
 

@@ -128,3 +128,34 @@ def env_url(
             f"got a value starting with {value.split('://', 1)[0]!r}."
         )
     return value
+
+
+_RATE_PERIODS = {
+    "s": 1,
+    "sec": 1,
+    "m": 60,
+    "min": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+def env_rate(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> tuple[int, int]:
+    """A rate such as ``20/min``, as (requests, window in seconds); the DRF throttle syntax."""
+    value = env_str(name, default, environ=environ)
+    count, _, period = value.partition("/")
+    try:
+        requests = int(count)
+    except ValueError:
+        requests = 0
+    seconds = _RATE_PERIODS.get(period.strip().lower())
+    if requests < 1 or seconds is None:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 20/min (a positive count per s, min, hour or day); "
+            f"got {value!r}."
+        )
+    return requests, seconds

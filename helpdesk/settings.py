@@ -13,7 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import env_bool, env_int, env_list, env_secret, env_str, env_url
+from helpdesk.env import env_bool, env_int, env_list, env_rate, env_secret, env_str, env_url
 
 # Lets admin and queryset classes be subscripted with their model for the type checker.
 django_stubs_ext.monkeypatch()
@@ -291,6 +291,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": ATTUNE_TRUSTED_PROXIES,
 }
+# Failed API-token attempts per client address (accounts.bad_tokens): beyond it, 429.
+ATTUNE_API_BAD_TOKEN_RATE = env_rate("ATTUNE_API_BAD_TOKEN_RATE", "20/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attune API",
     "DESCRIPTION": "Help desk with empathy coaching.",
