@@ -22,6 +22,7 @@ from tickets.api import (
     TicketMergeApi,
 )
 from tickets.api_customers import CustomerDetailApi, CustomerListApi
+from tickets.api_events import TicketEventListApi
 from tickets.api_macros import MacroDetailApi, MacroListCreateApi
 from webhooks.api import WebhookDetailApi, WebhookListCreateApi
 
@@ -30,6 +31,7 @@ v1 = [
     path("tickets/<int:ticket_id>/", TicketDetailApi.as_view(), name="ticket"),
     path("tickets/<int:ticket_id>/merge/", TicketMergeApi.as_view(), name="ticket-merge"),
     path("tickets/<int:ticket_id>/messages/", MessageListCreateApi.as_view(), name="messages"),
+    path("tickets/<int:ticket_id>/events/", TicketEventListApi.as_view(), name="ticket-events"),
     path("queues/", QueueListApi.as_view(), name="queues"),
     path("customers/", CustomerListApi.as_view(), name="customers"),
     path("customers/<int:customer_id>/", CustomerDetailApi.as_view(), name="customer"),

@@ -221,6 +221,8 @@ OPS: list[Op] = [
        args=("ticket_a",), json=True, data=lambda w: {"into": w.ticket_b.pk}, note="into-foreign"),
     Op("api-v1:messages", "GET",          (401,   404,   200,   404,   200,   404,   200),
        args=("ticket_b",)),
+    Op("api-v1:ticket-events", "GET",     (401,   404,   200,   404,   200,   404,   200),
+       args=("ticket_b",)),
     Op("api-v1:messages", "POST",         (401,   404,   403,   404,   201,   404,   201),
        args=("ticket_b",), json=True, data=lambda w: {"kind": "note", "body": "API note"}),
     Op("api-v1:messages", "POST",         (401,   404,   201,   404,   400,   404,   400),
