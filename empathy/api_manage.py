@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from empathy.csat import csat_vs_empathy
-from empathy.models import ReplyScore
+from empathy.models import ReplyScore, Review
 from empathy.selectors import agents_managed_by
 from empathy.services import review_save
 from empathy.team_calibration import presented_figures
@@ -153,18 +153,37 @@ class ReviewOutputSerializer(serializers.Serializer[object]):
 
 
 class ReviewApi(APIView):
-    @extend_schema(
-        request=ReviewInputSerializer,
-        responses={200: ReviewOutputSerializer, **error_responses(400, 403, 404)},
-    )
-    def put(self, request: Request, score_id: int) -> Response:
-        user = _manager(request)
+    """The caller's own review of one scored reply: PUT writes it, GET reads it back."""
+
+    def _score(self, user: User, score_id: int) -> ReplyScore:
         score = ReplyScore.objects.select_related("agent").filter(pk=score_id).first()
         if score is None or not can_manage_agent(user, score.agent):
             raise exceptions.NotFound()
         # As on the review page: managing the agent is not enough, the ticket must be theirs.
         if not tickets_visible_to(user).filter(pk=score.ticket_id).exists():
             raise exceptions.NotFound()
+        return score
+
+    @extend_schema(
+        responses={200: ReviewOutputSerializer, **error_responses(403, 404)},
+        description="Your review of this reply, as the review page shows it; 404 until you "
+        "wrote one, or if the reply is not one you may review.",
+    )
+    def get(self, request: Request, score_id: int) -> Response:
+        user = _manager(request)
+        score = self._score(user, score_id)
+        review = Review.objects.filter(score=score, reviewer=user).first()
+        if review is None:
+            raise exceptions.NotFound()
+        return Response(ReviewOutputSerializer(review).data)
+
+    @extend_schema(
+        request=ReviewInputSerializer,
+        responses={200: ReviewOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def put(self, request: Request, score_id: int) -> Response:
+        user = _manager(request)
+        score = self._score(user, score_id)
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

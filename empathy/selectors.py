@@ -180,8 +180,11 @@ def lowest_scores(
     )
 
 
-def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
-    """Replies marked exemplary, on tickets `viewer` may open: a reply body is ticket content."""
+def exemplary_reviews(*, viewer: User) -> QuerySet[Review]:
+    """Replies marked exemplary, on tickets `viewer` may open: a reply body is ticket content.
+
+    The team library of "My empathy" and of the API.
+    """
     # Several managers may mark the same reply: list it once, with the latest mark.
     later_mark = Review.objects.filter(
         Q(created_at__gt=OuterRef("created_at"))
@@ -189,15 +192,15 @@ def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
         score=OuterRef("score"),
         exemplary=True,
     )
-    return list(
-        Review.objects.filter(
-            ~Exists(later_mark),
-            exemplary=True,
-            score__ticket__in=tickets_visible_to(viewer).values("pk"),
-        )
-        .select_related("score__message", "score__agent", "reviewer")
-        .order_by("-created_at")[:limit]
-    )
+    return Review.objects.filter(
+        ~Exists(later_mark),
+        exemplary=True,
+        score__ticket__in=tickets_visible_to(viewer).values("pk"),
+    ).select_related("score__message", "score__agent", "reviewer")
+
+
+def exemplary_replies(*, viewer: User, limit: int = 10) -> list[Review]:
+    return list(exemplary_reviews(viewer=viewer).order_by("-created_at")[:limit])
 
 
 def feedback_received(agent: User) -> QuerySet[Review]:

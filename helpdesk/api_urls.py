@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 from accounts.api import TokenListCreateApi, TokenRevokeApi
 from empathy.api import CoachApi, ScoreListApi
 from empathy.api_feedback import FeedbackAcknowledgeApi, FeedbackListApi
+from empathy.api_library import ExemplaryListApi, ReflectionListCreateApi
 from empathy.api_manage import EmpathyDashboardApi, ReviewApi
 from helpdesk.api import not_found
 from surveys.api import SurveySummaryApi
@@ -49,6 +50,8 @@ v1 = [
         name="empathy-feedback-acknowledge",
     ),
     path("empathy/dashboard/", EmpathyDashboardApi.as_view(), name="empathy-dashboard"),
+    path("empathy/exemplary/", ExemplaryListApi.as_view(), name="empathy-exemplary"),
+    path("empathy/reflections/", ReflectionListCreateApi.as_view(), name="empathy-reflections"),
     path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
     path("webhooks/", WebhookListCreateApi.as_view(), name="webhooks"),
     path("webhooks/<int:webhook_id>/", WebhookDetailApi.as_view(), name="webhook"),

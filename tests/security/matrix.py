@@ -257,6 +257,16 @@ OPS: list[Op] = [
     Op("api-v1:empathy-dashboard", "GET", (401,   403,   403,   403,   403,   200,   200)),
     Op("api-v1:empathy-review", "PUT",    (401,   403,   403,   403,   403,   404,   200),
        args=("score_y",), json=True, data=lambda w: {"feedback": "API review"}),
+    # One's own review only: the admin has not reviewed score_x, the manager not score_y.
+    Op("api-v1:empathy-review", "GET",    (401,   403,   403,   403,   403,   200,   404),
+       args=("score_x",)),
+    Op("api-v1:empathy-review", "GET",    (401,   403,   403,   403,   403,   404,   200),
+       args=("score_y",)),
+    Op("api-v1:empathy-exemplary", "GET", (401,   403,   403,   200,   200,   200,   200)),
+    Op("api-v1:empathy-reflections", "GET", (401, 403,   403,   200,   200,   200,   200)),
+    # Only the ticket the page prompts agent X for (challenging, resolved, answered by X).
+    Op("api-v1:empathy-reflections", "POST", (401, 403,   403,   201,   404,   404,   404),
+       json=True, data=lambda w: {"ticket": w.ticket_a.pk, "went_well": "Listening"}),
     Op("api-v1:survey-summary", "GET",    (401,   403,   403,   403,   403,   200,   200)),
     Op("api-v1:webhooks", "GET",          (401,   403,   403,   403,   403,   403,   200)),
     Op("api-v1:webhooks", "POST",         (401,   403,   403,   403,   403,   403,   201),
