@@ -14,7 +14,7 @@ from empathy.api_feedback import FeedbackAcknowledgeApi, FeedbackListApi
 from empathy.api_library import ExemplaryListApi, ReflectionListCreateApi
 from empathy.api_manage import EmpathyDashboardApi, ReviewApi
 from helpdesk.api import not_found
-from surveys.api import SurveySummaryApi
+from surveys.api import SurveyListApi, SurveySummaryApi
 from tickets.api import (
     MessageListCreateApi,
     QueueListApi,
@@ -52,6 +52,7 @@ v1 = [
     path("empathy/dashboard/", EmpathyDashboardApi.as_view(), name="empathy-dashboard"),
     path("empathy/exemplary/", ExemplaryListApi.as_view(), name="empathy-exemplary"),
     path("empathy/reflections/", ReflectionListCreateApi.as_view(), name="empathy-reflections"),
+    path("surveys/", SurveyListApi.as_view(), name="surveys"),
     path("surveys/summary/", SurveySummaryApi.as_view(), name="survey-summary"),
     path("webhooks/", WebhookListCreateApi.as_view(), name="webhooks"),
     path("webhooks/<int:webhook_id>/", WebhookDetailApi.as_view(), name="webhook"),

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from accounts.models import User
 from empathy.analyzer import VERSION
 from empathy.models import ReplyScore
 from empathy.selectors import in_days
-from surveys.models import Reason, Survey
+from surveys.models import Reason, Survey, SurveyCredit
 from surveys.stats import Correlation, csat_percent, pearson
 from tickets.access import queues_visible_to
 
@@ -112,24 +112,44 @@ def by_week(surveys: QuerySet[Survey]) -> list[CsatRow]:
 
 
 def summary(surveys: QuerySet[Survey]) -> dict[str, Any]:
-    """The report's CSAT tables, shared by the page and the API."""
+    """The report's CSAT tables and reasons, shared by the page and the API."""
     return {
         "overall": overall(surveys),
         "by_agent": by_agent(surveys),
         "by_team": by_team(surveys),
         "by_queue": by_queue(surveys),
         "by_week": by_week(surveys),
+        "reasons": reasons(surveys),
     }
 
 
-def reasons(surveys: QuerySet[Survey]) -> list[tuple[str, int]]:
+class ReasonCount(NamedTuple):
+    """How many low ratings (1-2) gave one reason; unpacks as (label, count) for the page."""
+
+    label: str
+    ratings: int  # not "count": tuples have a count()
+
+    @property
+    def reason(self) -> str:
+        """The stored value (`agent`, `product`...), for API clients."""
+        return {label: value for value, label in Reason.choices}[self.label]
+
+
+def reasons(surveys: QuerySet[Survey]) -> list[ReasonCount]:
     counts = dict(
         surveys.filter(rating__lte=2)
         .exclude(reason="")
         .values_list("reason")
         .annotate(n=Count("pk"))
     )
-    return [(label, counts.get(value, 0)) for value, label in Reason.choices]
+    return [ReasonCount(label, counts.get(value, 0)) for value, label in Reason.choices]
+
+
+def answered_surveys(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """Answered surveys with their credited agents, for listing one by one."""
+    return surveys.filter(rating__isnull=False).prefetch_related(
+        Prefetch("credits", queryset=SurveyCredit.objects.select_related("agent").order_by("id"))
+    )
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,6 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "csat_chart": line_chart(
                 [(row.label, row.csat) for row in tables["by_week"] if row.csat is not None]
             ),
-            "reasons": selectors.reasons(surveys),
             "relation": relation,
             "scatter": scatter(relation.points),
         },

@@ -268,6 +268,7 @@ OPS: list[Op] = [
     Op("api-v1:empathy-reflections", "POST", (401, 403,   403,   201,   404,   404,   404),
        json=True, data=lambda w: {"ticket": w.ticket_a.pk, "went_well": "Listening"}),
     Op("api-v1:survey-summary", "GET",    (401,   403,   403,   403,   403,   200,   200)),
+    Op("api-v1:surveys", "GET",           (401,   403,   403,   403,   403,   200,   200)),
     Op("api-v1:webhooks", "GET",          (401,   403,   403,   403,   403,   403,   200)),
     Op("api-v1:webhooks", "POST",         (401,   403,   403,   403,   403,   403,   201),
        json=True, data=lambda w: {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"],
