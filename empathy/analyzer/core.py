@@ -15,7 +15,7 @@ from empathy.analyzer.text import (
     sentences,
 )
 
-VERSION = "2026.11.2"
+VERSION = "2026.11.3"
 
 _CLAUSE_END = re.compile(r"[^.!?;\n]{0,160}")
 

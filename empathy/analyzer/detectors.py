@@ -278,7 +278,9 @@ def _question_kind(
         return None  # troubleshooting steps phrased as questions are not exploration
     if cues.has("suggestion_question", qs, qe):
         return None  # "Have you considered ...?": advice phrased as a question
-    if P.GREETING_QUESTION.match(q) or cues.has("offer_to_talk", qs, qe):
+    if cues.has("offer_to_talk", qs, qe):
+        return None
+    if P.GREETING_QUESTION.match(q):
         return "generic"  # "How are you?", "Want to talk about it?": an opening, weak
     if cues.has("generic_help", qs, qe):
         return "generic"

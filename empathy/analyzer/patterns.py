@@ -124,7 +124,7 @@ VALIDATION = _family(
         (
             "bare_acknowledgement",
             1,
-            r"(?:you\s+are\s+(?:absolutely\s+|so\s+|totally\s+)?right|agree\s+more|so\s+true|i\s+(?:totally\s+|completely\s+|fully\s+)?(?:understand|see(?=\s*(?:[.,!;]|$|now|what)))|(?<![a-z]\s)understood(?=\s*[.,!])|(?:definitely|totally|completely|absolutely|fully)\s+agree|agreed|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
+            r"(?:you\s+are\s+(?:absolutely\s+|so\s+|totally\s+)?right|agree\s+more|so\s+true|i\s+(?:can\s+|do\s+)?(?:totally\s+|completely\s+|fully\s+|really\s+)?(?:understand|see(?=\s+what\s+you))|(?:definitely|totally|completely|absolutely|fully)\s+agree|agreed|that\s+makes\s+(?:total\s+|complete\s+|perfect\s+)?sense|fair\s+enough|i\s+(?:kind\s+of\s+|kinda\s+|totally\s+|completely\s+|fully\s+|definitely\s+)?agree|you'?re\s+(?:absolutely\s+|completely\s+|totally\s+|so\s+)?right)\b",
         ),
         (
             "i_understand_feeling",
@@ -264,6 +264,24 @@ REFLECTION = _family(
         ),
         # Naming the customer's feeling ("that must be so frustrating") reflects it too.
         ("feeling_named", 1, SUBJ_IT + r"\s+(?:like\s+)?" + INTENS + r"(?:an?\s+)?" + NEG + r"\b"),
+        # "You sound exhausted", "you seem really down": the feeling read from their words.
+        (
+            "feeling_inference",
+            2,
+            r"you\s+(?:seem|sound|look)\s+(?:\w+\s+)?" + INTENS + r"(?:an?\s+)?" + NEG + r"\b",
+        ),
+        # "So you feel trapped", "So you're still waiting": a restatement opening with "so you".
+        (
+            "restatement_phrase",
+            1,
+            r"(?<![a-z]\s)(?<![a-z])so,?\s+you(?:'re|\s+are|'ve|\s+have|\s+feel|\s+felt|\s+were|\s+had|\s+think|\s+still|\s+mean|\s+want|\s+don'?t|\s+didn'?t|\s+haven'?t)\b|if\s+i\s+(?:get|got)\s+you\b",
+        ),
+        # "I can understand that", "I can totally understand": understanding without "your".
+        (
+            "understanding",
+            1,
+            r"i\s+(?:can\s+|do\s+)(?:(?:totally|completely|fully|really|definitely|certainly|truly)\s+)?(?:understand|relate)\b",
+        ),
         (
             "check_understanding",
             1,
@@ -278,7 +296,8 @@ REFLECTION = _family(
 _LEAD = r"^(?:(?:so|and|but|also|well|ok(?:ay)?|hey|hi|oh|then|now|just|btw|yeah|yes|no|hmm+|ah|first|firstly|secondly|lastly|finally|out\s+of\s+curiosity|if\s+you\s+don'?t\s+mind(?:\s+me\s+asking)?|may\s+i\s+ask|can\s+i\s+ask|could\s+i\s+ask|i\s+was\s+wondering|i'?m\s+wondering|quick\s+question|one\s+more\s+thing|in\s+the\s+meantime|meanwhile)[,:\s]+){0,3}"
 WH_START = re.compile(
     _LEAD
-    + r"(?:what|what'?s|whats|how|how'?s|hows|why|which|who|whose|whom)\b"
+    # "In what way...?", "For how long...?": a preposition can lead the wh-word.
+    + r"(?:(?:in|on|at|for|with|about|from|to|since|by)\s+)?(?:what|what'?s|whats|how|how'?s|hows|why|which|who|whose|whom)\b"
     # "When you're alone, ..." opens a clause, not a question.
     + r"|"
     + _LEAD

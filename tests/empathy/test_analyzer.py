@@ -39,6 +39,11 @@ POSITIVE = [
     ("What happens when you open the invoice page on your laptop?", "listening", 2),
     ("Tell me more about the error you saw.", "listening", 1),
     ("How long has this been happening on the new laptop?", "listening", 2),
+    ("You sound exhausted after all these calls.", "reflection", 2),
+    ("So you're still waiting for the replacement card.", "reflection", 1),
+    ("I can understand that, the move has made everything harder.", "reflection", 1),
+    ("I see what you mean about the invoice layout.", "validation", 1),
+    ("In what way does the app crash when you open it?", "listening", 2),
 ]
 NEGATIVE = [
     ("Our opening hours are 9 to 5.", "validation"),
@@ -52,6 +57,11 @@ NEGATIVE = [
     ("We'll take care of the refund today.", "validation"),
     ("Feel free to contact us if you have further questions.", "validation"),
     ("You know?", "listening"),
+    ("So you can reset it from the settings page.", "reflection"),
+    ("I see. Your order shipped yesterday.", "validation"),
+    ("Understood. The order ships on Monday.", "validation"),
+    # An offer to talk is warmth (validation), not a question about the situation.
+    ("Would you like to talk about it?", "listening"),
 ]
 
 
@@ -68,6 +78,12 @@ def test_it_does_not_credit_look_alikes(reply: str, component: str) -> None:
 def test_it_cancels_an_acknowledgement_taken_back_by_however() -> None:
     result = analyze("I understand. However, that's policy.", ANGRY)
     assert result.validation.level == 0
+
+
+def test_it_cancels_i_can_understand_taken_back_by_however_in_both_components() -> None:
+    result = analyze("I can understand. However, that is our policy.", ANGRY)
+    assert (result.validation.level, result.reflection.level) == (0, 0)
+    assert any(s.label == "dismissive_turn" for s in result.spans)
     labels = {(s.component, s.label) for s in result.spans}
     assert ("validation", "cancelled_by_turn") in labels
     assert ("tone", "dismissive_turn") in labels
