@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m empathy.evaluate [--data PATH] [--json out.json] [--limit N]
+    python -m empathy.evaluate [--data PATH] [--json out.json] [--limit N] [--part all|tune|held]
 
 PATH defaults to $ATTUNE_EMPATHY_DATA, else ``../shared/data`` next to the repo.
 Prints "data not found, skipping" and exits 0 when the folder is absent.
@@ -11,6 +11,11 @@ Mappings: validation <-> EPITOME emotional-reactions, reflection <->
 interpretations, listening <-> explorations; ESConv "Question" <-> listening,
 "Affirmation and Reassurance" <-> validation, "Restatement or Paraphrasing" +
 "Reflection of feelings" <-> reflection.
+
+``--part`` guards against overfitting: rules are tuned on ``tune`` (EPITOME rows whose
+seeker post hashes, CRC32 mod 5, to 0-3, and ESConv ``train.jsonl``) and checked on
+``held`` (the other EPITOME fifth, so a seeker post is never on both sides, and ESConv
+``valid.jsonl``). The default ``all`` is every row.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +44,20 @@ ESCONV = {
     "reflection": frozenset({"Restatement or Paraphrasing", "Reflection of feelings"}),
 }
 _WORD = re.compile(r"\S+")
+PARTS = ("all", "tune", "held")
+_ESCONV_FILES = {
+    "all": ("train.jsonl", "valid.jsonl"),
+    "tune": ("train.jsonl",),
+    "held": ("valid.jsonl",),
+}
+
+
+def in_part(seeker_post: str, part: str) -> bool:
+    """Whether an EPITOME row belongs to ``part``; grouped by seeker post, fixed by hash."""
+    if part == "all":
+        return True
+    held = zlib.crc32(seeker_post.encode("utf-8")) % 5 == 4
+    return held if part == "held" else not held
 
 
 def default_data_path() -> Path:
@@ -99,7 +119,9 @@ def _token_f1(gold: set[int], pred: set[int]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def evaluate_epitome(folder: Path, limit: int | None = None) -> list[dict[str, Any]]:
+def evaluate_epitome(
+    folder: Path, limit: int | None = None, part: str = "all"
+) -> list[dict[str, Any]]:
     rows_out = []
     for component, filename in EPITOME.items():
         path = folder / filename
@@ -113,6 +135,8 @@ def evaluate_epitome(folder: Path, limit: int | None = None) -> list[dict[str, A
             for i, row in enumerate(csv.DictReader(fh)):
                 if limit is not None and i >= limit:
                     break
+                if not in_part(row["seeker_post"], part):
+                    continue
                 reply = row["response_post"]
                 result = analyze(reply, row["seeker_post"])
                 level = result.component(component).level  # type: ignore[arg-type]
@@ -148,10 +172,12 @@ def evaluate_epitome(folder: Path, limit: int | None = None) -> list[dict[str, A
     return rows_out
 
 
-def _esconv_turns(folder: Path, limit: int | None) -> Iterable[tuple[str, str | None, str]]:
+def _esconv_turns(
+    folder: Path, limit: int | None, part: str = "all"
+) -> Iterable[tuple[str, str | None, str]]:
     """(reply, preceding customer turns, strategy) for every supporter turn."""
     count = 0
-    for name in ("train.jsonl", "valid.jsonl"):
+    for name in _ESCONV_FILES[part]:
         path = folder / name
         if not path.exists():
             continue
@@ -170,10 +196,12 @@ def _esconv_turns(folder: Path, limit: int | None) -> Iterable[tuple[str, str | 
                     pending = []
 
 
-def evaluate_esconv(folder: Path, limit: int | None = None) -> list[dict[str, Any]]:
+def evaluate_esconv(
+    folder: Path, limit: int | None = None, part: str = "all"
+) -> list[dict[str, Any]]:
     gold: dict[str, list[bool]] = {c: [] for c in ESCONV}
     pred: dict[str, list[bool]] = {c: [] for c in ESCONV}
-    for reply, customer, strategy in _esconv_turns(folder, limit):
+    for reply, customer, strategy in _esconv_turns(folder, limit, part):
         result = analyze(reply, customer)
         for component, strategies in ESCONV.items():
             gold[component].append(strategy in strategies)
@@ -225,20 +253,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="folder with epitome/ and esconv/")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--limit", type=int, default=None, help="rows per set (quick runs)")
+    parser.add_argument(
+        "--part", choices=PARTS, default="all", help="tune / held-out split (see module doc)"
+    )
     args = parser.parse_args(argv)
     folder: Path = args.data or default_data_path()
     if not (folder / "epitome").is_dir() and not (folder / "esconv").is_dir():
         print(f"data not found, skipping ({folder})")
         return 0
-    rows = evaluate_epitome(folder / "epitome", args.limit)
-    rows += evaluate_esconv(folder / "esconv", args.limit)
-    print(f"empathy analyzer {VERSION} on {folder}")
+    rows = evaluate_epitome(folder / "epitome", args.limit, args.part)
+    rows += evaluate_esconv(folder / "esconv", args.limit, args.part)
+    print(f"empathy analyzer {VERSION} on {folder}, part: {args.part}")
     print(format_table(rows))
     print("bin-mF1: binary (level>0) macro-F1; pos-F1: F1 of the positive class;")
     print("spanF1: token F1 vs EPITOME rationales on rows both sides call positive;")
     print("spanF1*: same, averaged over every gold-positive row (misses count 0).")
     if args.json is not None:
-        payload = {"version": VERSION, "data": str(folder), "rows": rows}
+        payload = {"version": VERSION, "data": str(folder), "part": args.part, "rows": rows}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 
