@@ -35,6 +35,7 @@ from tickets.api_customer_view import (
 from tickets.errors import StaleTicketError
 from tickets.forms import to_attachment_inputs
 from tickets.models import Channel, Message, MessageKind, Queue, Tag, Ticket
+from tickets.search import tickets_matching
 from tickets.serializers import (
     MessageCreateSerializer,
     MessageOutputSerializer,
@@ -93,7 +94,11 @@ class TicketFilter(django_filters.FilterSet):
     assignee = django_filters.NumberFilter(field_name="assignee_id")
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
     tier = django_filters.CharFilter(method="filter_tier")
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the subject.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Words in the subject or the conversation (full-text search; "
+        "internal notes for staff only).",
+    )
 
     class Meta:
         model = Ticket
@@ -109,7 +114,7 @@ class TicketFilter(django_filters.FilterSet):
         )
 
     def filter_q(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        return queryset.filter(subject__icontains=value.strip()[:200])
+        return tickets_matching(queryset, user=_user(self.request), query=value)
 
 
 @extend_schema_view(

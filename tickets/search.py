@@ -1,47 +1,247 @@
-"""Full-text search over ticket subjects and every message.
+"""Full-text search over ticket subjects and every message a user may read.
 
-PostgreSQL: `websearch_to_tsquery` against GIN expression indexes on
-`to_tsvector('english', subject)` and `to_tsvector('english', body)` (migration 0003),
-ranked, with highlighted fragments. SQLite (the zero-setup default): a plain
-case-insensitive substring match, unranked, highlighted in Python.
+PostgreSQL: each ticket has a stored document (tickets.models.SearchDocument, kept by
+triggers from migration 0006) with a GIN index: subject weight A, public messages B,
+internal notes C. A search takes the newest CANDIDATES visible tickets that match (the
+planner, with word frequencies from ANALYZE, reads the GIN index for rare words and walks
+the newest tickets for common ones), ranks only those, and highlights only the page's
+rows. Ranking every match of a word found in 300,000 tickets is what made search take
+seconds; the page says when the results are the best of the newest CANDIDATES matches.
+
+Customers never match internal notes: their query is limited to weights A and B.
+
+SQLite (the zero-setup default): a case-insensitive substring match on every word,
+subject matches first, highlighted in Python.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from tickets.access import can_see_internal_notes, tickets_visible_to
-from tickets.models import Message, MessageKind, Ticket
+from tickets.models import OPEN_STATUSES, Message, MessageKind, Queue, SearchDocument, Ticket
 from tickets.services.text import clean_line
 
 CONFIG = "english"
-MAX_RESULTS = 50
+PAGE_SIZE = 50
+# Rank at most this many of the newest matches: bounded work however common the words
+# (docs/performance.md: 500 doubled the time of words in about 1% of tickets).
+CANDIDATES = 200
+# A safety net for what the bound cannot foresee; the page then asks for more words.
 SEARCH_TIMEOUT_MS = 3000
-
-
-class SearchTooBroad(Exception):
-    """The words match too much to rank in time; the user should add words or filters."""
-
-
 MAX_QUERY_CHARS = 200
+_TICKET_NUMBER = re.compile(r"#?(\d{1,9})")
 # Control characters as highlight markers: they never occur in stored text (the
 # services strip them), so escaping then swapping them for <mark> is safe.
 _START, _STOP = "\x02", "\x03"
+# A quoted lexeme in tsquery's text form ('' is an escaped quote inside one).
+_LEXEME = r"('(?:[^']|'')*')"
+
+
+class SearchTooBroad(Exception):
+    """The search did not finish in time; the user should add words or filters."""
 
 
 @dataclass(frozen=True)
 class SearchHit:
     ticket: Ticket
+    subject: SafeString
     fragment: SafeString
     rank: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    # More tickets matched than CANDIDATES: the hits are the best of the newest ones.
+    capped: bool = False
+
+
+class _PublicSearchQuery(SearchQuery):
+    """websearch_to_tsquery with every lexeme limited to weights A and B.
+
+    Internal notes are weight C in the stored document, so a customer's search can
+    never match a word that only a note contains.
+    """
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return (
+            f"regexp_replace(({sql})::text, %s, %s, 'g')::tsquery",
+            [*params, _LEXEME, r"\1:AB"],
+        )
+
+
+def normalise_query(query: str) -> str:
+    # Cleaned like stored text: a NUL would make PostgreSQL refuse the query (a 500).
+    return " ".join(clean_line(query, MAX_QUERY_CHARS).split())
+
+
+def tickets_matching(tickets: QuerySet[Ticket], *, user: User, query: str) -> QuerySet[Ticket]:
+    """`tickets` narrowed to those whose subject or conversation, as `user` may read it,
+    matches `query`. The API's `q` filter and the search page both use it."""
+    query = normalise_query(query)
+    if not query:
+        return tickets
+    if connection.vendor == "postgresql":
+        return tickets.filter(search_document__document=_document_query(user, query))
+    return _matching_simple(tickets, user=user, query=query)
+
+
+def _matching_simple(tickets: QuerySet[Ticket], *, user: User, query: str) -> QuerySet[Ticket]:
+    messages = Message.objects.filter(ticket=OuterRef("pk"))
+    if not can_see_internal_notes(user):
+        messages = messages.exclude(kind=MessageKind.NOTE)
+    for word in query.split():
+        tickets = tickets.filter(
+            Q(subject__icontains=word) | Exists(messages.filter(body__icontains=word))
+        )
+    return tickets
+
+
+def search_tickets(
+    *, user: User, query: str, queue: Queue | None = None, open_only: bool = False
+) -> SearchResults:
+    query = normalise_query(query)
+    if not query:
+        return SearchResults(hits=[])
+    visible = tickets_visible_to(user).filter(merged_into__isnull=True)
+    if queue is not None:
+        visible = visible.filter(queue=queue)
+    if open_only:
+        visible = visible.filter(status__in=OPEN_STATUSES)
+    number = _TICKET_NUMBER.fullmatch(query)
+    exact = int(number.group(1)) if number else None
+    if connection.vendor != "postgresql":
+        return _search_simple(user, visible, query, exact)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}")
+            return _search_postgres(user, visible, query, exact)
+    except OperationalError as exc:
+        raise SearchTooBroad(query) from exc
+
+
+def _document_query(user: User, query: str) -> SearchQuery:
+    if can_see_internal_notes(user):
+        return SearchQuery(query, config=CONFIG, search_type="websearch")
+    return _PublicSearchQuery(query, config=CONFIG, search_type="websearch")
+
+
+def _search_postgres(
+    user: User, visible: QuerySet[Ticket], query: str, exact: int | None
+) -> SearchResults:
+    # 1. The newest CANDIDATES matches, ranked in the same query: ts_rank reads at most
+    #    CANDIDATES documents, whatever the number of matches. Newest by id (ids follow
+    #    filing order): walking the ticket and document primary keys backwards together
+    #    is a merge join, the cheap plan for common words.
+    newest = (
+        tickets_matching(visible, user=user, query=query).order_by("-pk").values("pk")[:CANDIDATES]
+    )
+    ranked = list(
+        SearchDocument.objects.filter(ticket_id__in=newest)
+        .annotate(rank=SearchRank(F("document"), _document_query(user, query)))
+        .values_list("ticket_id", "rank")
+    )
+    # Subject matches (weight A) rank first; ties go to the newer ticket.
+    ranked.sort(key=lambda row: (-row[1], -row[0]))
+    best = dict(ranked[:PAGE_SIZE])
+    if exact is not None:
+        # "#1234" or "1234": that ticket first, if this user may see it.
+        best[exact] = max(best.values(), default=0.0) + 1.0
+    # 2. The page's rows with their highlights: ts_headline runs on these rows only.
+    text_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+    messages = Message.objects.filter(ticket=OuterRef("pk"))
+    if not can_see_internal_notes(user):
+        messages = messages.exclude(kind=MessageKind.NOTE)
+    latest_match = (
+        messages.annotate(vector=SearchVector("body", config=CONFIG))
+        .filter(vector=text_query)
+        .order_by("-created_at", "-id")
+        .annotate(headline=_headline("body", text_query, max_words=30, min_words=12))
+        .values("headline")[:1]
+    )
+    rows = (
+        visible.filter(pk__in=list(best))
+        .select_related("requester__user", "queue", "assignee")
+        .annotate(
+            subject_marked=_headline("subject", text_query, highlight_all=True),
+            fragment=Subquery(latest_match),
+        )
+    )
+    hits = [
+        SearchHit(
+            ticket=ticket,
+            subject=_highlight(ticket.subject_marked or ticket.subject),
+            fragment=_highlight(ticket.fragment or ""),
+            rank=round(best[ticket.pk], 4),
+        )
+        for ticket in rows
+    ]
+    hits.sort(key=lambda hit: (-hit.rank, -hit.ticket.pk))
+    return SearchResults(hits=hits, capped=len(ranked) >= CANDIDATES)
+
+
+def _headline(field: str, query: SearchQuery, **options: Any) -> SearchHeadline:
+    return SearchHeadline(field, query, config=CONFIG, start_sel=_START, stop_sel=_STOP, **options)
+
+
+def _search_simple(
+    user: User, visible: QuerySet[Ticket], query: str, exact: int | None
+) -> SearchResults:
+    newest = list(
+        _matching_simple(visible, user=user, query=query)
+        .order_by("-pk")
+        .values_list("pk", "subject")[:CANDIDATES]
+    )
+    words = query.split()
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    # Like the PostgreSQL ranking, subject matches first; then the newest.
+    ranked = sorted(newest, key=lambda row: -len(set(pattern.findall(row[1]))))
+    page = [pk for pk, _ in ranked[:PAGE_SIZE]]
+    if exact is not None:
+        page.insert(0, exact)
+    tickets = visible.select_related("requester__user", "queue", "assignee").in_bulk(page)
+    messages = Message.objects.filter(ticket_id__in=page).order_by("-created_at", "-id")
+    if not can_see_internal_notes(user):
+        messages = messages.exclude(kind=MessageKind.NOTE)
+    excerpts: dict[int, str] = {}
+    for ticket_id, body in messages.values_list("ticket_id", "body"):
+        match = pattern.search(body)
+        if match and ticket_id not in excerpts:
+            start = max(0, match.start() - 80)
+            excerpts[ticket_id] = body[start : start + 220]
+    hits = []
+    for position, pk in enumerate(dict.fromkeys(page)):
+        ticket = tickets.get(pk)
+        if ticket is None:
+            continue
+        hits.append(
+            SearchHit(
+                ticket=ticket,
+                subject=_highlight(_mark(pattern, ticket.subject)),
+                fragment=_highlight(_mark(pattern, excerpts.get(pk, ""))),
+                rank=float(len(page) - position),
+            )
+        )
+    return SearchResults(hits=hits, capped=len(newest) >= CANDIDATES)
+
+
+def _mark(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text)
 
 
 def _highlight(text: str) -> SafeString:
@@ -49,108 +249,3 @@ def _highlight(text: str) -> SafeString:
     return mark_safe(  # noqa: S308 - input escaped above; only our markers become tags
         escaped.replace(_START, "<mark>").replace(_STOP, "</mark>")
     )
-
-
-def search_tickets(*, user: User, query: str) -> list[SearchHit]:
-    # Cleaned like stored text: a NUL would make PostgreSQL refuse the query (a 500).
-    query = " ".join(clean_line(query, MAX_QUERY_CHARS).split())
-    if not query:
-        return []
-    visible = tickets_visible_to(user).filter(merged_into__isnull=True)
-    messages = Message.objects.filter(ticket__in=visible)
-    if not can_see_internal_notes(user):
-        messages = messages.exclude(kind=MessageKind.NOTE)
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                # A word in half of a million messages would rank all of them: bound it and
-                # ask for a narrower search rather than time out the page.
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {SEARCH_TIMEOUT_MS}")
-                return _search_postgres(visible, messages, query)
-        except OperationalError as exc:
-            raise SearchTooBroad(query) from exc
-    return _search_simple(visible, messages, query)
-
-
-def _search_postgres(
-    visible: QuerySet[Ticket], messages: QuerySet[Message], query: str
-) -> list[SearchHit]:
-    ts_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-    body_vector = SearchVector("body", config=CONFIG)
-    matches = list(
-        messages.annotate(vector=body_vector)
-        .filter(vector=ts_query)
-        .annotate(
-            rank=SearchRank(body_vector, ts_query),
-            fragment=SearchHeadline(
-                "body",
-                ts_query,
-                config=CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=30,
-                min_words=12,
-            ),
-        )
-        .order_by("-rank", "-created_at")
-        .values_list("ticket_id", "rank", "fragment")[: MAX_RESULTS * 4]
-    )
-    subject_vector = SearchVector("subject", config=CONFIG)
-    subject_hits = list(
-        visible.annotate(vector=subject_vector)
-        .filter(vector=ts_query)
-        .annotate(rank=SearchRank(subject_vector, ts_query))
-        .order_by("-rank", "-created_at")
-        .values_list("pk", "rank")[:MAX_RESULTS]
-    )
-    best: dict[int, tuple[float, str]] = {}
-    for ticket_id, rank in subject_hits:
-        # A subject match weighs more than the same words deep in a conversation.
-        best[ticket_id] = (rank * 2, "")
-    for ticket_id, rank, fragment in matches:
-        current = best.get(ticket_id)
-        if current is None:
-            best[ticket_id] = (rank, fragment)
-        elif not current[1]:
-            best[ticket_id] = (current[0] + rank, fragment)
-    return _hits(best)
-
-
-def _search_simple(
-    visible: QuerySet[Ticket], messages: QuerySet[Message], query: str
-) -> list[SearchHit]:
-    words = [w for w in query.split() if w]
-    message_filter = Q()
-    for word in words:
-        message_filter &= Q(body__icontains=word)
-    subject_filter = Q()
-    for word in words:
-        subject_filter &= Q(subject__icontains=word)
-    best: dict[int, tuple[float, str]] = {}
-    for pk in visible.filter(subject_filter).values_list("pk", flat=True)[:MAX_RESULTS]:
-        best[pk] = (2.0, "")
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    for ticket_id, body in messages.filter(message_filter).values_list("ticket_id", "body")[
-        : MAX_RESULTS * 4
-    ]:
-        if ticket_id in best and best[ticket_id][1]:
-            continue
-        match = pattern.search(body)
-        start = max(0, (match.start() if match else 0) - 80)
-        excerpt = body[start : start + 220]
-        marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
-        best[ticket_id] = (best.get(ticket_id, (0.0, ""))[0] + 1.0, marked)
-    return _hits(best)
-
-
-def _hits(best: dict[int, tuple[float, str]]) -> list[SearchHit]:
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:MAX_RESULTS]
-    tickets = Ticket.objects.select_related("requester__user", "queue", "assignee").in_bulk(
-        [pk for pk, _ in ranked]
-    )
-    return [
-        SearchHit(ticket=tickets[pk], fragment=_highlight(fragment), rank=round(rank, 4))
-        for pk, (rank, fragment) in ranked
-        if pk in tickets
-    ]

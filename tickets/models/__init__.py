@@ -13,6 +13,7 @@ from tickets.models.macro import Macro
 from tickets.models.message import Attachment, Message
 from tickets.models.organisation import Customer, Organisation
 from tickets.models.queue import AgentProfile, Queue, SlaPolicy, Tag
+from tickets.models.search import SearchDocument
 from tickets.models.ticket import Ticket, TicketQuerySet
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Organisation",
     "Priority",
     "Queue",
+    "SearchDocument",
     "SlaPolicy",
     "Status",
     "Tag",
