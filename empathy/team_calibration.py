@@ -15,6 +15,7 @@ from statistics import mean
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Team, User
@@ -23,7 +24,7 @@ from empathy.calibration import (
     Sample,
     Thresholds,
     calibrate_component,
-    calibrated_levels,
+    calibrated_level,
     thresholds_from_json,
 )
 from empathy.models import Calibration, ReplyScore, Review
@@ -136,53 +137,68 @@ def calibrated_figures(
     """Per-agent component averages and weekly shares with `thresholds` applied: one query.
 
     The rollups hold sums of the analyzer's own levels, which a threshold cannot be
-    applied to, so the scores are counted by (agent, week, levels, confidences) in the
-    database and each distinct combination is calibrated once here. Overall scores and
-    reply counts stay those of the analyzer.
+    applied to, so the scores are counted by agent, week and the (level, confidence) of
+    each calibrated component only (a handful of distinct values each) in the database,
+    and each combination is calibrated once here. Components without thresholds, overall
+    scores and reply counts keep the rollups' figures.
     """
+    names = [name for name in COMPONENTS if name in thresholds]
+    confidence_of = {f"{name}_confidence": KT(f"confidence__{name}") for name in names}
     groups = (
         ReplyScore.objects.filter(
             in_days("replied_at", start, end), agent__in=agents, version=VERSION
         )
-        .annotate(week=TruncWeek("replied_at"))
-        .values("agent_id", "week", *COMPONENTS, "confidence")
+        .annotate(week=TruncWeek("replied_at"), **confidence_of)
+        .values("agent_id", "week", *names, *confidence_of)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    level_sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPONENTS, 0))
-    present: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPONENTS, 0))
+    level_sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
+    present: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
     for row in groups:
-        levels = calibrated_levels(
-            {name: row[name] for name in COMPONENTS}, row["confidence"] or {}, thresholds
-        )
-        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
-        for name, level in levels.items():
+        day = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        for name in names:
+            confidence = row[f"{name}_confidence"]
+            level = calibrated_level(
+                row[name], float(confidence) if confidence else 0.8, thresholds[name]
+            )
             level_sums[row["agent_id"]][name] += level * row["n"]
-            present[week][name] += row["n"] if level > 0 else 0
+            present[day][name] += row["n"] if level > 0 else 0
 
     def avg(total: int, count: int) -> float:
         return round(total / count, 2) if count else 0.0
 
+    def agent(s: AgentSummary) -> AgentSummary:
+        sums = level_sums[s.agent_id]
+        return replace(
+            s,
+            listening=avg(sums["listening"], s.replies) if "listening" in sums else s.listening,
+            validation=avg(sums["validation"], s.replies) if "validation" in sums else s.validation,
+            reflection=avg(sums["reflection"], s.replies) if "reflection" in sums else s.reflection,
+            tone=avg(sums["tone"], s.replies) if "tone" in sums else s.tone,
+        )
+
+    def week(p: WeekPoint) -> WeekPoint:
+        counts = present[p.week]
+        return replace(
+            p,
+            listening_share=(
+                avg(counts["listening"], p.replies) if "listening" in counts else p.listening_share
+            ),
+            validation_share=(
+                avg(counts["validation"], p.replies)
+                if "validation" in counts
+                else p.validation_share
+            ),
+            reflection_share=(
+                avg(counts["reflection"], p.replies)
+                if "reflection" in counts
+                else p.reflection_share
+            ),
+        )
+
     return CalibratedFigures(
-        summaries=[
-            replace(
-                s,
-                listening=avg(level_sums[s.agent_id]["listening"], s.replies),
-                validation=avg(level_sums[s.agent_id]["validation"], s.replies),
-                reflection=avg(level_sums[s.agent_id]["reflection"], s.replies),
-                tone=avg(level_sums[s.agent_id]["tone"], s.replies),
-            )
-            for s in summaries
-        ],
-        trend=[
-            replace(
-                p,
-                listening_share=avg(present[p.week]["listening"], p.replies),
-                validation_share=avg(present[p.week]["validation"], p.replies),
-                reflection_share=avg(present[p.week]["reflection"], p.replies),
-            )
-            for p in trend
-        ],
+        summaries=[agent(s) for s in summaries], trend=[week(p) for p in trend]
     )
 
 

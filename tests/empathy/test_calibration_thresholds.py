@@ -225,6 +225,10 @@ def test_a_manager_calibrates_their_team_and_sees_the_calibrated_levels(
     assert summary.validation == round(expected / 60, 2)
     assert summary.validation < round(sum(s.level for s in stricter_team) / 60, 2)
     assert summary.listening == 1.0  # no thresholds for listening: the analyzer's levels
+    present = sum(1 for s in stricter_team if calibrated_level(s.level, s.confidence, thresholds))
+    (week,) = page.context["trend"]
+    assert week.validation_share == round(present / 60, 2)
+    assert week.listening_share == 1.0
     assert "calibrated thresholds" in page.content.decode()
 
 
