@@ -492,6 +492,7 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
             for sql in (
                 "DELETE FROM tickets_ticketevent WHERE ticket_id > %s",
                 "DELETE FROM tickets_message WHERE ticket_id > %s",
+                "DELETE FROM tickets_searchdocument WHERE ticket_id > %s",
                 "DELETE FROM tickets_ticket WHERE id > %s",
             ):
                 cur.execute(sql, [max_ticket])
