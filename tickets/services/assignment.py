@@ -46,7 +46,18 @@ def assign(ticket: Ticket, assignee: User | None, *, actor: User | None, reason:
 
 
 def round_robin_pick(ticket: Ticket) -> User | None:
-    """The available queue agent under capacity who was assigned longest ago."""
+    """The available queue agent under capacity who was assigned longest ago.
+
+    Call inside the transaction that assigns: the queue's agents stay locked until it
+    commits, so a concurrent intake waits, then counts the ticket assigned here.
+    """
+    members = User.objects.filter(queues=ticket.queue, is_active=True).exclude(role=Role.CUSTOMER)
+    # Without the lock two intakes both see an agent at capacity - 1 and both assign.
+    # The user rows (not the profiles: an agent may have none) are locked in id order,
+    # so intakes for queues sharing agents cannot deadlock. Under READ COMMITTED the
+    # count below is a new statement, so it sees what the previous holder committed.
+    # SQLite ignores FOR UPDATE; it allows one writer at a time anyway.
+    list(members.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
     candidates = (
         User.objects.filter(queues=ticket.queue, is_active=True)
         .exclude(role=Role.CUSTOMER)
