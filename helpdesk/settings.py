@@ -265,7 +265,9 @@ ATTUNE_SURVEY_QUIET_HOURS = (
     env_int("ATTUNE_SURVEY_QUIET_START", 21, minimum=0, maximum=23),
     env_int("ATTUNE_SURVEY_QUIET_END", 8, minimum=0, maximum=23),
 )
-ATTUNE_MAGIC_LINK_MAX_AGE = env_int("ATTUNE_MAGIC_LINK_MAX_AGE", 7 * 24 * 3600, minimum=60)
+# Portal sign-in links are single-use and short-lived: a mailbox read later by someone
+# else (forwarded mail, a shared inbox) must not open the customer's portal for days.
+ATTUNE_MAGIC_LINK_MAX_AGE = env_int("ATTUNE_MAGIC_LINK_MAX_AGE", 30 * 60, minimum=60)
 ATTUNE_PUBLIC_FORM_RATE = env_int("ATTUNE_PUBLIC_FORM_RATE", 5, minimum=1)  # per hour, per IP/email
 ATTUNE_OUTBOX_SWEEP_AGE_SECONDS = env_int("ATTUNE_OUTBOX_SWEEP_AGE_SECONDS", 60, minimum=1)
 

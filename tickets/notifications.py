@@ -49,7 +49,7 @@ def _send(event: TicketEvent, template: str, *, message: Message | None) -> None
         "ticket": ticket,
         "customer": customer,
         "message": message,
-        "portal_url": settings.SITE_URL + reverse("portal:login", args=[portal_token(customer.pk)]),
+        "portal_url": settings.SITE_URL + reverse("portal:login", args=[portal_token(customer)]),
         "event": event,
     }
     # Subjects come from customers: strip line breaks so no header can be injected.

@@ -54,7 +54,7 @@ def test_customer_pages_fit_a_phone(journey, ticket, agent, settings):
     assert_fits(page, "the public form")
 
     journey.step("the portal, signed in by the mail link")
-    page.goto(f"/portal/login/{portal_token(ticket.requester_id)}/")
+    page.goto(f"/portal/login/{portal_token(ticket.requester)}/")
     page.get_by_role("button", name="Open my requests").click()
     page.wait_for_url("**/portal/")
     assert_fits(page, "the portal list")

@@ -94,7 +94,7 @@ class World:
 
     @property
     def portal_token_a(self) -> str:
-        return portal_token(self.customer_a.pk)
+        return portal_token(self.customer_a)
 
     @property
     def survey_token_a(self) -> str:
@@ -103,7 +103,7 @@ class World:
     @property
     def forged_portal_token(self) -> str:
         # Customer B's id under a signature that was never issued.
-        return portal_token(self.customer_b.pk)[:-6] + "AAAAAA"
+        return portal_token(self.customer_b)[:-6] + "AAAAAA"
 
     @property
     def forged_survey_token(self) -> str:

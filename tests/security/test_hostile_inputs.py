@@ -378,7 +378,7 @@ def test_malformed_mail_is_refused_or_filed_never_a_500(
 
 def _token_value(kind: str, value: str, w: World) -> str:
     specials = {
-        "PORTAL": portal_token(w.customer_a.pk),
+        "PORTAL": portal_token(w.customer_a),
         "SURVEY": survey_token(w.survey_a.pk),
         "RATING99": signing.dumps({"s": w.survey_a.pk, "r": 99}, salt="attune.survey"),
         "STRINGID": signing.dumps({"s": str(w.survey_a.pk)}, salt="attune.survey"),

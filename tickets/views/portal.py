@@ -17,9 +17,9 @@ from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import ticket_get_for_user, tickets_visible_to
 from tickets.errors import TicketError
 from tickets.forms import CustomerReplyForm, to_attachment_inputs
-from tickets.models import Channel, Customer, MessageKind
+from tickets.models import Channel, MessageKind
 from tickets.services import ticket_customer_reply
-from tickets.tokens import portal_token_customer_id
+from tickets.tokens import portal_token_check
 
 
 def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -36,16 +36,15 @@ def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 @require_http_methods(["GET", "POST"])
 def magic_login(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button, POST signs in: mail scanners that open links sign no one in."""
-    customer_id = portal_token_customer_id(token)
-    customer = (
-        Customer.objects.select_related("user").filter(pk=customer_id).first()
-        if customer_id
-        else None
-    )
-    # Only customer accounts sign in by link: staff need their password.
-    if customer is None or not customer.user.is_active or not customer.user.is_customer:
-        return render(request, "tickets/portal/link_invalid.html", status=400)
+    """GET shows a button, POST signs in: mail scanners that open links sign no one in.
+
+    Signing in retires the link (and every older one): it opens one session only.
+    """
+    state, customer = portal_token_check(token)
+    if customer is None:
+        return render(
+            request, "tickets/portal/link_invalid.html", {"reason": state.value}, status=400
+        )
     if request.method == "POST":
         login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("portal:list")
