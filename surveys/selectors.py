@@ -147,7 +147,9 @@ def reasons(surveys: QuerySet[Survey]) -> list[ReasonCount]:
 
 def answered_surveys(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     """Answered surveys with their credited agents, for listing one by one."""
-    return surveys.filter(rating__isnull=False).prefetch_related(
+    # answered_at too: the index on it keeps the unanswered (null) rows, which a backward scan
+    # for "latest answer first" would otherwise walk before the first answer (0.7M at 1M).
+    return surveys.filter(rating__isnull=False, answered_at__isnull=False).prefetch_related(
         Prefetch("credits", queryset=SurveyCredit.objects.select_related("agent").order_by("id"))
     )
 
