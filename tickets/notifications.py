@@ -8,7 +8,7 @@ Reply-To with a signed token so the customer's answer lands on the right ticket.
 
 from __future__ import annotations
 
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,6 +25,19 @@ def _reply_to() -> tuple[str, str]:
     address = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
     local, _, domain = address.partition("@")
     return local, domain
+
+
+def _from_address(message: Message | None) -> str:
+    """The desk's address; on an agent's reply, "<first name> at <desk>" as display name.
+
+    Never the agent's own address: customers write to the desk, and staff addresses
+    (often their usernames) are not for customers to collect.
+    """
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    author = message.author if message is not None else None
+    if author is not None and author.is_staff_member and author.first_name:
+        name = f"{author.first_name} at {name}" if name else author.first_name
+    return formataddr((" ".join(name.split()), address))
 
 
 def _send(event: TicketEvent, template: str, *, message: Message | None) -> None:
@@ -58,6 +71,7 @@ def _send(event: TicketEvent, template: str, *, message: Message | None) -> None
     mail = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"tickets/email/{template}.txt", context),
+        from_email=_from_address(message),
         to=[recipient],
         reply_to=[f"{local}+{reply_token(ticket.pk)}@{domain}"],
         headers={
