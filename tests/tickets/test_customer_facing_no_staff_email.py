@@ -59,11 +59,13 @@ def test_no_customer_mail_names_a_staff_address(answered) -> None:
 def test_customer_mail_comes_from_the_desk_with_the_agents_first_name(answered) -> None:
     received, named_reply, unnamed_reply, resolved = mail.outbox
 
-    assert parseaddr(named_reply.from_email) == ("Priya at Attune Support", "support@attune.example")
-    assert "Priya" in named_reply.body and "Shah" not in named_reply.body
+    desk = "support@attune.example"
+    assert parseaddr(named_reply.from_email) == ("Priya at Attune Support", desk)
+    assert "Priya" in named_reply.body
+    assert "Shah" not in named_reply.body
     # No first name: the desk speaks, not the username.
     for sent in (received, unnamed_reply, resolved):
-        assert parseaddr(sent.from_email) == ("Attune Support", "support@attune.example")
+        assert parseaddr(sent.from_email) == ("Attune Support", desk)
 
 
 def test_no_customer_page_names_a_staff_address(answered, client) -> None:
