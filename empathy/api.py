@@ -7,15 +7,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from empathy.coaching import CoachingThrottled, coach_draft
 from empathy.models import ReplyScore
 from empathy.selectors import agents_managed_by
-from empathy.services import coach_draft
 from helpdesk.api import CreatedCursorPagination, error_responses
-from tickets.access import is_staff_user, ticket_get_for_user, tickets_visible_to
-from tickets.selectors import latest_customer_message
+from tickets.access import is_staff_user, tickets_visible_to
 
 
 class LevelSerializer(serializers.Serializer[object]):
@@ -61,6 +61,10 @@ class CoachInputSerializer(serializers.Serializer[object]):
 
 
 class CoachApi(APIView):
+    # coach_draft applies its own in-process rate limit: the editor calls this on every
+    # pause in typing, and the default throttles cost two Redis round-trips a request.
+    throttle_classes: list[type[BaseThrottle]] = []
+
     @extend_schema(
         request=CoachInputSerializer,
         responses={200: AnalysisSerializer, **error_responses(400, 403, 404)},
@@ -69,14 +73,19 @@ class CoachApi(APIView):
         user = request.user
         assert isinstance(user, User)  # noqa: S101 - IsAuthenticated ran first
         if not is_staff_user(user):
+            # Before validation, so a customer learns nothing about the input shape.
             raise exceptions.PermissionDenied("Coaching is for support staff.")
         data = CoachInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer_message = data.validated_data.get("customer_message")
-        if "ticket" in data.validated_data:
-            ticket = ticket_get_for_user(user=user, ticket_id=data.validated_data["ticket"])
-            customer_message = latest_customer_message(ticket)
-        result = coach_draft(draft=data.validated_data["draft"], customer_message=customer_message)
+        try:
+            result = coach_draft(
+                user=user,
+                draft=data.validated_data["draft"],
+                ticket_id=data.validated_data.get("ticket"),
+                customer_message=data.validated_data.get("customer_message"),
+            )
+        except CoachingThrottled as exc:
+            raise exceptions.Throttled(wait=exc.wait) from exc
         return Response(result.to_dict())
 
 

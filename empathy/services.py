@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from empathy.analyzer import VERSION, AnalysisResult, analyze
+from empathy.analyzer import VERSION, analyze
 from empathy.models import DailyRollup, Reflection, ReplyScore, Review, ScoringFailure
 from tickets.errors import TicketError
 from tickets.models import EventKind, Message, MessageKind, Ticket
@@ -37,11 +37,6 @@ def customer_message_before(message: Message) -> str | None:
         .first()
     )
     return body
-
-
-def coach_draft(*, draft: str, customer_message: str | None) -> AnalysisResult:
-    """Live coaching: the same analyzer the stored scores use, on an unsent draft."""
-    return analyze(draft, customer_message)
 
 
 @transaction.atomic

@@ -270,6 +270,9 @@ ATTUNE_SURVEY_QUIET_HOURS = (
 ATTUNE_MAGIC_LINK_MAX_AGE = env_int("ATTUNE_MAGIC_LINK_MAX_AGE", 30 * 60, minimum=60)
 ATTUNE_PUBLIC_FORM_RATE = env_int("ATTUNE_PUBLIC_FORM_RATE", 5, minimum=1)  # per hour, per IP/email
 ATTUNE_OUTBOX_SWEEP_AGE_SECONDS = env_int("ATTUNE_OUTBOX_SWEEP_AGE_SECONDS", 60, minimum=1)
+# Live-coaching drafts per minute per user, counted in each web worker's memory: the editor
+# asks on every pause in typing (300 ms debounce, so at most ~200/min from a fast typist).
+ATTUNE_COACH_RATE = env_int("ATTUNE_COACH_RATE", 240, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
