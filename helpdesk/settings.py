@@ -252,6 +252,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Shared secret the MTA pipe presents to the inbound-mail endpoint (empty disables it).
 ATTUNE_INBOUND_EMAIL_SECRET = env_secret("ATTUNE_INBOUND_EMAIL_SECRET") or ""
 ATTUNE_IMAP_URL = env_url("ATTUNE_IMAP_URL", "", schemes=("imap", "imaps"))
+# The authserv-id our receiving MTA writes in Authentication-Results (RFC 8601); when
+# set, mail whose From it could not authenticate never joins an existing ticket.
+ATTUNE_INBOUND_AUTHSERV_ID = env_str("ATTUNE_INBOUND_AUTHSERV_ID", "").strip().lower()
 
 # --- Product behaviour ----------------------------------------------------------------------
 ATTUNE_DEFAULT_QUEUE = env_str("ATTUNE_DEFAULT_QUEUE", "general")

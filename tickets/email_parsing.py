@@ -66,6 +66,9 @@ MAX_MIME_PARTS = 1000
 SYNTHETIC_ID_DOMAIN = "attune.invalid"  # RFC 2606: .invalid can never resolve
 
 
+MAX_AUTH_RESULTS = 20
+
+
 class EmailParseError(ValueError):
     """The bytes are not a usable email. The caller stores them raw with this message."""
 
@@ -108,6 +111,8 @@ class ParsedEmail:
     reply_tokens: tuple[str, ...] = ()  # unverified "t1042.<sig>" tokens
     message_id_synthesized: bool = False
     warnings: tuple[str, ...] = ()
+    # Raw Authentication-Results headers, top first; tickets.email_auth reads them.
+    authentication_results: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -594,4 +599,7 @@ def _build(
         reply_tokens=tokens,
         message_id_synthesized=synthesized,
         warnings=_dedupe(warnings)[:MAX_WARNINGS],
+        authentication_results=tuple(
+            str(v) for v in (msg.get_all("Authentication-Results") or [])[:MAX_AUTH_RESULTS]
+        ),
     )

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.resilience import redis_failed, redis_usable
+from tickets.email_auth import SenderCheck, sender_check
 from tickets.email_parsing import (
     EmailParseError,
     ParsedEmail,
@@ -36,6 +37,7 @@ from tickets.tokens import reply_token_ticket_id
 logger = logging.getLogger(__name__)
 
 MAX_RAW_BYTES = 40 * 1024 * 1024
+UNVERIFIED_SENDER_TAG = "unverified-sender"
 
 
 def _raw_message_id(raw: bytes) -> str:
@@ -160,10 +162,18 @@ def _apply(parsed: ParsedEmail) -> Ticket:
         )
         body = f"{body}\n\n{notes}".strip()
     target = _thread_target(parsed)
+    check = sender_check(
+        parsed.authentication_results,
+        authserv_id=settings.ATTUNE_INBOUND_AUTHSERV_ID,
+        from_email=parsed.from_email,
+    )
     # A reply only threads onto a ticket of the same requester: knowing a ticket number
     # or a Message-ID must not let a stranger write into someone else's conversation.
+    # A From our MTA could not authenticate may be that stranger wearing the requester's
+    # address: it opens a ticket of its own, tagged, for an agent to look at.
     if (
         target is not None
+        and check != SenderCheck.FAILED
         and target.requester_id == customer.pk
         and not target.merged_into_id
         and target.status != Status.CLOSED
@@ -184,6 +194,7 @@ def _apply(parsed: ParsedEmail) -> Ticket:
         channel=Channel.EMAIL,
         attachments=attachments,
         email_message_id=parsed.message_id,
+        tags=[UNVERIFIED_SENDER_TAG] if check == SenderCheck.FAILED else [],
     )
 
 
