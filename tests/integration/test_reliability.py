@@ -32,7 +32,7 @@ def stack(reliability_services: Stack) -> Stack:
 def test_killing_the_worker_pool_while_scoring_loses_and_duplicates_nothing(stack) -> None:
     result = scenario_worker_killed(stack, replies=100, kills=2, kill_interval=2.0)
 
-    assert result["kills"] >= 2
+    assert result["kills"] == 2
     assert result["client_errors"] == 0
     assert result["work_scores"] == 100
     assert result["work_scored_messages"] == 100  # no reply scored twice
