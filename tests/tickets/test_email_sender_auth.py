@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from tickets.email_auth import SenderCheck, sender_check
 from tickets.models import InboundEmail, Message, Ticket
@@ -109,3 +110,33 @@ def test_without_a_configured_server_replies_thread_as_before(marias_ticket, set
     inbound = deliver(maria_replies(FORGED))
 
     assert inbound.ticket == marias_ticket
+
+
+def test_the_inbound_log_says_why_a_forged_reply_did_not_join(marias_ticket) -> None:
+    inbound = deliver(maria_replies(FORGED))
+
+    assert inbound.detail == (
+        f"Sender not verified by {OURS}: opened its own ticket instead of joining its thread."
+    )
+
+
+# What agents see ---------------------------------------------------------------------
+
+BADGE = "Sender not verified</span>"
+
+
+def test_agents_are_told_mail_senders_are_unverified_when_no_server_vouches(
+    marias_ticket, client_agent, settings
+) -> None:
+    settings.ATTUNE_INBOUND_AUTHSERV_ID = ""
+    page = client_agent.get(reverse("workspace:detail", args=[marias_ticket.pk]))
+
+    # Maria's mail is marked; the agent's reply is not.
+    assert page.content.decode().count(BADGE) == 1
+
+
+def test_no_mark_when_the_receiving_server_vouches_for_senders(marias_ticket, client_agent) -> None:
+    page = client_agent.get(reverse("workspace:detail", args=[marias_ticket.pk]))
+
+    assert page.status_code == 200
+    assert BADGE not in page.content.decode()

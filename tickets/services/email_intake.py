@@ -143,13 +143,14 @@ def email_process(inbound_id: int) -> str:
             return _finish(inbound, InboundEmail.State.IGNORED, "Duplicate Message-ID")
         try:
             with transaction.atomic():
-                ticket = _apply(parsed)
+                ticket, detail = _apply(parsed)
         except TicketError as exc:
             return _finish(inbound, InboundEmail.State.FAILED, "; ".join(exc.messages))
-        return _finish(inbound, InboundEmail.State.PROCESSED, ticket=ticket)
+        return _finish(inbound, InboundEmail.State.PROCESSED, detail, ticket=ticket)
 
 
-def _apply(parsed: ParsedEmail) -> Ticket:
+def _apply(parsed: ParsedEmail) -> tuple[Ticket, str]:
+    """The ticket the mail landed on, and a note for the inbound log (else empty)."""
     customer = customer_get_or_create(email=parsed.from_email, name=parsed.from_name)
     attachments = [
         AttachmentInput(a.filename, a.content_type, a.data, inline=a.inline)
@@ -186,8 +187,8 @@ def _apply(parsed: ParsedEmail) -> Ticket:
             attachments=attachments,
             email_message_id=parsed.message_id,
         )
-        return target
-    return ticket_create(
+        return target, ""
+    ticket = ticket_create(
         requester=customer,
         subject=parsed.subject or "(no subject)",
         body=body,
@@ -196,6 +197,11 @@ def _apply(parsed: ParsedEmail) -> Ticket:
         email_message_id=parsed.message_id,
         tags=[UNVERIFIED_SENDER_TAG] if check == SenderCheck.FAILED else [],
     )
+    if check == SenderCheck.FAILED:
+        server = settings.ATTUNE_INBOUND_AUTHSERV_ID
+        joined = " instead of joining its thread" if target is not None else ""
+        return ticket, f"Sender not verified by {server}: opened its own ticket{joined}."
+    return ticket, ""
 
 
 def email_poll_imap() -> int:
