@@ -510,6 +510,9 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
             for i in range(intake_n)
         ]
         intake_load = [round(x, 2) for x in os.getloadavg()]
+        # Where the CPU of a creation goes besides gunicorn: PostgreSQL's backends and the
+        # load client (a child process of this one, counted once it has exited).
+        pg_before, client_before = postgres_cpu_seconds(db), children_cpu_seconds()
         intake = run_client(
             "intake",
             {"port": server.port, "token": token, "path": "/api/v1/tickets/",
@@ -519,6 +522,13 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
         intake["gunicorn_workers"] = workers
         intake["server_cpu_ms_per_request"] = round(
             (server.cpu_seconds() - cpu_after) * 1000 / max(1, intake["requests"]), 2
+        )
+        created = max(1, intake["requests"])
+        intake["postgres_cpu_ms_per_request"] = round(
+            (postgres_cpu_seconds(db) - pg_before) * 1000 / created, 2
+        )
+        intake["client_cpu_ms_per_request"] = round(
+            (children_cpu_seconds() - client_before) * 1000 / created, 2
         )
         intake["load_average_start"] = intake_load
         intake["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -544,6 +554,37 @@ def over_http(db: str, info: dict[str, Any], workers: int, intake_n: int, second
             cur.execute("SET session_replication_role = DEFAULT")
         flush_bench_redis()
     return {"coach": coach, "intake": intake}
+
+
+def postgres_cpu_seconds(db: str) -> float:
+    """User + system CPU so far of the PostgreSQL backends connected to `db` (Linux /proc).
+
+    Persistent connections (CONN_MAX_AGE) keep gunicorn's backends alive through a run;
+    anything else connected to the bench database meanwhile is counted too.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db],
+        )
+        pids = [row[0] for row in cur.fetchall()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def creation_queries(token: str, payload: dict[str, Any]) -> dict[str, int]:
@@ -862,7 +903,9 @@ def print_report(report: dict[str, Any]) -> None:
             f"API intake ({i['threads']} client threads, {i['gunicorn_workers']} gunicorn "
             f"workers): {i['created']:,} created in {i['seconds']} s = {i['per_s']}/s, "
             f"errors {i['errors']} {i['error_statuses'] or ''}; server CPU "
-            f"{i['server_cpu_ms_per_request']} ms/request; "
+            f"{i['server_cpu_ms_per_request']} ms/request (PostgreSQL "
+            f"{i.get('postgres_cpu_ms_per_request')} ms, load client "
+            f"{i.get('client_cpu_ms_per_request')} ms); "
             f"{i.get('queries_per_creation')} queries per creation "
             f"(+{i.get('transaction_statements_per_creation')} BEGIN/SAVEPOINT/RELEASE/COMMIT); "
             f"load average {i.get('load_average_start')} -> {i.get('load_average_end')}"
