@@ -80,6 +80,11 @@ BEAT_SCHEDULE = {
         "task": "surveys.tasks.surveys_dispatch_due",
         "schedule": 60.0,
     },
+    # After a deployment that bumps the analyzer version; a few indexed queries otherwise.
+    "empathy-rescore-stale": {
+        "task": "empathy.tasks.rescore_stale",
+        "schedule": crontab(minute="*/5"),
+    },
     "surveys-send-reminders": {
         "task": "surveys.tasks.surveys_send_reminders",
         "schedule": crontab(minute=15),

@@ -1,20 +1,18 @@
 """Score every public reply that has no score for the current analyzer version.
 
 Resumable by construction: it selects replies without a score for this version, so an
-interrupted run simply continues where it stopped.
+interrupted run simply continues where it stopped. The `empathy.tasks.rescore_stale` beat
+task does the same work unattended after a deployment; only one of them runs at a time.
 """
 
 import argparse
 from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db.models import Exists, OuterRef
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from empathy.analyzer import VERSION
-from empathy.models import ReplyScore
-from empathy.services import reply_score_or_record_failure
-from tickets.models import Message, MessageKind
+from empathy.rescore import rescore_batch, rescore_lock, rescore_progress
 
 
 def _positive_int(value: str) -> int:
@@ -33,22 +31,27 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, batch: int, no_progress: bool, **options: Any) -> None:
-        todo = Message.objects.filter(kind=MessageKind.REPLY, author__isnull=False).exclude(
-            Exists(ReplyScore.objects.filter(message=OuterRef("pk"), version=VERSION))
-        )
-        total = todo.count()
+        with rescore_lock() as acquired:
+            if not acquired:
+                raise CommandError(
+                    "A re-score is already running (the beat task or another command); "
+                    "try again when it has finished."
+                )
+            scored = self._rescore(batch=batch, no_progress=no_progress)
+        self.stdout.write(f"Scored {scored} replies with analyzer {VERSION}.")
+
+    def _rescore(self, *, batch: int, no_progress: bool) -> int:
+        progress = rescore_progress()
         scored = 0
         last_pk = 0
-        with tqdm(total=total, disable=no_progress, unit="reply") as bar:
+        with tqdm(
+            total=progress.total, initial=progress.done, disable=no_progress, unit="reply"
+        ) as bar:
             while True:
-                chunk = list(
-                    todo.filter(pk__gt=last_pk).select_related("ticket").order_by("pk")[:batch]
-                )
-                if not chunk:
+                result = rescore_batch(after_pk=last_pk, size=batch)
+                if not result.examined:
                     break
-                for message in chunk:
-                    if reply_score_or_record_failure(message=message) is not None:
-                        scored += 1
-                    bar.update(1)
-                last_pk = chunk[-1].pk
-        self.stdout.write(f"Scored {scored} replies with analyzer {VERSION}.")
+                scored += result.scored
+                last_pk = result.last_pk
+                bar.update(result.examined)
+        return scored
