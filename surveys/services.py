@@ -23,7 +23,7 @@ from surveys.models import Reason, Survey, SurveyCredit
 from surveys.tokens import survey_token
 from tickets.access import tickets_visible_to
 from tickets.errors import TicketError
-from tickets.models import EventKind, Message, MessageKind, Status, TicketEvent
+from tickets.models import Customer, EventKind, Message, MessageKind, Status, TicketEvent
 from tickets.outbox import event_record, events_record
 from tickets.services import ticket_set_tags
 
@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 LOW_RATING = 2
 # A mail the server refused is tried again after this, not on every dispatch.
 SEND_RETRY = timedelta(hours=1)
+# A survey whose customer another dispatcher is surveying right now waits this long;
+# then the cooldown decides (it is sent only if that other survey's mail failed).
+CUSTOMER_BUSY_RETRY = timedelta(minutes=1)
 DONE = (Status.RESOLVED, Status.CLOSED)
 # Surveys claimed, mailed and committed together: fewer round trips and commits per
 # survey, but also the most that a killed worker can mail twice (surveys_dispatch_due).
@@ -169,20 +172,39 @@ class _Batch:
 
 
 def _sort_batch(surveys: list[Survey], now: datetime) -> tuple[_Batch, list[Survey]]:
-    """Postpone (quiet hours) and skip (cooldown, no address); return the rest to mail."""
+    """Postpone (customer busy in another batch, quiet hours) and skip (cooldown, no
+    address); return the rest to mail."""
     batch = _Batch()
     cooldown_days = settings.ATTUNE_SURVEY_COOLDOWN_DAYS
+    customer_ids = {s.customer_id for s in surveys}
+    # Two dispatchers can claim two surveys of one customer (two tickets resolved
+    # together), and each would pass the cooldown check before the other commits. So a
+    # batch locks its customers first and leaves out those another batch holds: their
+    # surveys try again a minute later, when that batch has normally committed and the
+    # check skips them. SKIP LOCKED, because a dispatcher must not wait for another's whole batch of
+    # mail (nor risk a deadlock); NO KEY, so new tickets and surveys referring to these
+    # customers are not held up.
+    ours = set(
+        Customer.objects.filter(pk__in=customer_ids)
+        .select_for_update(no_key=True, skip_locked=True)
+        .values_list("pk", flat=True)
+    )
     # Checked again at sending time: two tickets resolved close together are both
-    # scheduled before either survey is sent. One query for the whole batch.
+    # scheduled before either survey is sent. One query for the whole batch, a later
+    # statement than the lock, so under READ COMMITTED it sees what the lock's previous
+    # holder committed.
     surveyed = set(
         Survey.objects.filter(
-            customer_id__in={s.customer_id for s in surveys},
+            customer_id__in=ours,
             sent_at__gte=now - timedelta(days=cooldown_days),
         ).values_list("customer_id", flat=True)
     )
     to_mail: list[Survey] = []
     for survey in surveys:
-        later = _quiet_until(survey, now)
+        if survey.customer_id in ours:
+            later = _quiet_until(survey, now)
+        else:
+            later = now + CUSTOMER_BUSY_RETRY
         if later is not None:
             survey.send_after = later
             batch.postponed.append(survey)
@@ -251,10 +273,14 @@ def surveys_dispatch_due(
     """Send every due survey once; return how many were sent. Safe to run concurrently.
 
     Due surveys are claimed `batch_size` at a time with FOR UPDATE SKIP LOCKED, so
-    concurrent dispatchers take different ones. A batch's mails go out over one
-    connection, then the batch's surveys are marked sent, and their SURVEY_SENT events
-    inserted, in the transaction that holds their locks: the database never has a sent
-    survey without its event, nor two events for one survey.
+    concurrent dispatchers take different ones. A batch then locks its customers, also
+    skipping locked ones: when two dispatchers claim two surveys of one customer, one
+    of them postpones its survey by CUSTOMER_BUSY_RETRY, after which the cooldown skips
+    it. Within a batch the oldest survey of a customer is sent, the others skipped.
+    A batch's mails go out over one connection, then the batch's surveys are marked
+    sent, and their SURVEY_SENT events inserted, in the transaction that holds their
+    locks: the database never has a sent survey without its event, nor two events for
+    one survey.
 
     Mail and database cannot commit together. If the process is killed after mailing
     and before the commit (SIGKILL, Celery's hard time limit, a power cut), the batch is

@@ -85,10 +85,11 @@ def test_it_uses_the_same_queries_for_a_batch_of_any_size(
 ):
     due_surveys(n)
 
-    # Per batch: a savepoint, the claim (with ticket, customer and user), the cooldown
+    # Per batch: a savepoint, the claim (with ticket, customer and user), the lock on
+    # its customers (so a concurrent batch cannot survey one of them too), the cooldown
     # check for all its customers, the sent update, the events insert, the release;
     # then an empty claim in its own savepoint ends the run.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert surveys_dispatch_due() == n
 
 
@@ -136,14 +137,17 @@ def test_it_keeps_a_whole_batch_for_later_when_the_mail_server_is_unreachable(
 def test_it_surveys_a_customer_once_when_two_of_their_surveys_share_a_batch(
     make_ticket, customer, agent
 ):
-    resolve(make_ticket(requester=customer, subject="First problem"), agent)
-    resolve(make_ticket(requester=customer, subject="Second problem"), agent)
+    first = resolve(make_ticket(requester=customer, subject="First problem"), agent)
+    second = resolve(make_ticket(requester=customer, subject="Second problem"), agent)
+    # Due at the same instant: the claim's order (send time, then id) decides.
+    Survey.objects.update(send_after=timezone.now() - timedelta(minutes=1))
 
     assert surveys_dispatch_due(batch_size=10) == 1
 
     assert len(mail.outbox) == 1
-    states = sorted(Survey.objects.values_list("state", flat=True))
-    assert states == [Survey.State.SENT, Survey.State.SKIPPED]
+    # The oldest is sent; the other is skipped, as the cooldown skips a later survey.
+    assert Survey.objects.get(resolution_event=first).state == Survey.State.SENT
+    assert Survey.objects.get(resolution_event=second).state == Survey.State.SKIPPED
 
 
 # The task: time budget, continuation, fan-out --------------------------------------
