@@ -27,7 +27,9 @@ class SenderCheck(enum.Enum):
 
 
 def _aligned(domain: str, from_domain: str) -> bool:
-    """Relaxed alignment (RFC 7489 3.1): the same organisational domain, roughly."""
+    """Relaxed alignment (RFC 7489 3.1), approximated without the public suffix list:
+    equal, or one a subdomain of the other. A verdict for a bare public suffix (d=co.uk)
+    would pass too, but no sender can obtain one: its DNS belongs to the registry."""
     domain, from_domain = domain.lower().strip(".").strip('"'), from_domain.lower()
     return (
         domain == from_domain
@@ -38,7 +40,12 @@ def _aligned(domain: str, from_domain: str) -> bool:
 
 def _results(header: str) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
     """(authserv-id, [(method, result, {ptype.property: value})]) of one header."""
-    parts = _COMMENT.sub(" ", " ".join(header.split())).split(";")
+    text = " ".join(header.split())
+    for _ in range(10):  # comments nest (RFC 5322 CFWS): strip the innermost, repeatedly
+        text, found = _COMMENT.subn(" ", text)
+        if not found:
+            break
+    parts = text.split(";")
     authserv_id = parts[0].split()[0].lower() if parts[0].split() else ""
     results = []
     for part in parts[1:]:

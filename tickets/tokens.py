@@ -29,7 +29,9 @@ def _sign_in_state(customer: Customer) -> str:
     # changes this value and so retires every link mailed before. A deactivated account
     # retires its links too.
     user = customer.user
-    last_login = "" if user.last_login is None else user.last_login.replace(microsecond=0)
+    # Microseconds kept (PostgreSQL and SQLite store them): two sign-ins within one
+    # second must still tell a spent link from a fresh one.
+    last_login = "" if user.last_login is None else user.last_login.isoformat()
     value = f"{customer.pk}:{user.pk}:{last_login}:{user.is_active}"
     return salted_hmac(_PORTAL_SALT, value, algorithm="sha256").hexdigest()[:20]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -95,6 +96,13 @@ class World:
     @property
     def portal_token_a(self) -> str:
         return portal_token(self.customer_a)
+
+    @property
+    def used_portal_token_a(self) -> str:
+        # Minted, then customer A signed in (as following any link does): it is spent.
+        token = portal_token(self.customer_a)
+        update_last_login(None, self.customer_a.user)
+        return token
 
     @property
     def survey_token_a(self) -> str:

@@ -131,6 +131,8 @@ TOKENS: dict[str, tuple[str, str]] = {
     "portal-garbage": ("portal", "eyJjIjoxfQ:garbage:sig"),
     "portal-huge": ("portal", "B" * 5000),
     "portal-survey-token": ("portal", "SURVEY"),
+    "portal-without-sign-in-state": ("portal", "PORTAL_V1"),  # the 7-day, reusable format
+    "portal-used": ("portal", "PORTAL_USED"),
     "api-token-garbage": ("api", "Bearer atn_not-a-real-token"),
     "api-bearer-jwt": ("api", "Bearer abc.def.ghi"),
     "api-token-huge": ("api", "Bearer atn_" + "C" * 10_000),

@@ -379,6 +379,8 @@ def test_malformed_mail_is_refused_or_filed_never_a_500(
 def _token_value(kind: str, value: str, w: World) -> str:
     specials = {
         "PORTAL": portal_token(w.customer_a),
+        "PORTAL_V1": signing.dumps({"c": w.customer_a.pk}, salt="attune.portal.login"),
+        "PORTAL_USED": w.used_portal_token_a,
         "SURVEY": survey_token(w.survey_a.pk),
         "RATING99": signing.dumps({"s": w.survey_a.pk, "r": 99}, salt="attune.survey"),
         "STRINGID": signing.dumps({"s": str(w.survey_a.pk)}, salt="attune.survey"),

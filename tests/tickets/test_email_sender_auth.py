@@ -50,6 +50,38 @@ def test_it_reads_the_trusted_servers_verdict(headers, expected) -> None:
     assert sender_check(headers, authserv_id=OURS, from_email=MARIA) == expected
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        ";;;;",
+        OURS,
+        f"{OURS};",
+        f"{OURS}; dmarc",
+        f"{OURS}; dmarc=",
+        f"{OURS}; =pass",
+        f"{OURS} (((nested) comment) ; dmarc=pass header.from=lumenrye.example",
+        f"{OURS}; dmarc=pass header.from=",
+        f"{OURS}; dkim=pass header.d=@",
+        f"{OURS}; " + "spf=pass smtp.mailfrom=x; " * 2000,
+        f"{OURS}; dmarc=pass header.from=lumenrye.example\r\nX-Injected: 1",
+        "\x00\xff" * 100,
+    ],
+)
+def test_hostile_headers_give_a_verdict_never_an_error(header) -> None:
+    assert sender_check((header,), authserv_id=OURS, from_email=MARIA) in SenderCheck
+
+
+def test_nested_comments_are_not_read_as_results() -> None:
+    header = f"{OURS}; dmarc=fail (policy (p=reject) says dmarc=pass) header.from=lumenrye.example"
+    assert sender_check((header,), authserv_id=OURS, from_email=MARIA) == SenderCheck.FAILED
+
+
+def test_a_pass_for_a_lookalike_domain_is_not_aligned() -> None:
+    header = f"{OURS}; dkim=pass header.d=notlumenrye.example; spf=pass smtp.mailfrom=a.example"
+    assert sender_check((header,), authserv_id=OURS, from_email=MARIA) == SenderCheck.UNKNOWN
+
+
 def test_without_a_trusted_server_there_is_no_verdict() -> None:
     assert sender_check((FORGED,), authserv_id="", from_email=MARIA) == SenderCheck.UNKNOWN
 

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tickets.tokens import portal_token
 
@@ -85,3 +86,17 @@ def test_the_session_a_link_opens_lasts_as_long_as_any_other(client, customer, s
 
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     assert client.get(reverse("portal:list")).status_code == 200
+
+
+def test_a_spent_link_stays_spent_when_two_sign_ins_fall_in_one_second(customer) -> None:
+    first_at = timezone.now().replace(microsecond=100)
+    with mock.patch("django.contrib.auth.models.timezone.now", return_value=first_at):
+        assert Client().post(login_url(customer)).status_code == 302
+    customer.user.refresh_from_db()
+    url = login_url(customer)  # a link mailed after that first sign-in
+
+    with mock.patch(
+        "django.contrib.auth.models.timezone.now", return_value=first_at.replace(microsecond=200)
+    ):
+        assert Client().post(url).status_code == 302
+        assert Client().post(url).status_code == 400
