@@ -276,9 +276,7 @@ def test_it_lists_the_five_newest_other_requests(client_agent, make_ticket) -> N
     assert response.context["next_ticket"] in older
 
 
-def test_it_shows_no_next_ticket_after_the_last_one_in_the_queue(
-    client_agent, make_ticket
-) -> None:
+def test_it_shows_no_next_ticket_after_the_last_one_in_the_queue(client_agent, make_ticket) -> None:
     make_ticket(subject="Top", urgency="urgent")
     last = make_ticket(subject="Last", urgency="low")
 
