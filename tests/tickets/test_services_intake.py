@@ -17,6 +17,7 @@ from tickets.models import (
     EventKind,
     Message,
     MessageKind,
+    Organisation,
     Status,
     Ticket,
     TicketEvent,
@@ -377,6 +378,29 @@ def test_it_returns_the_existing_customer_whatever_the_case(customer) -> None:
     again = customer_get_or_create(email=customer.user.email.upper())
     assert again == customer
     assert Customer.objects.count() == 1
+
+
+def test_it_finds_a_returning_customer_with_its_user_and_organisation_in_one_query(
+    make_customer, django_assert_num_queries
+) -> None:
+    customer = make_customer(organisation=Organisation.objects.create(name="Acme"))
+
+    with django_assert_num_queries(1):
+        again = customer_get_or_create(email=customer.user.email)
+        assert (again, again.user, again.organisation) == (
+            customer,
+            customer.user,
+            customer.organisation,
+        )
+
+
+def test_it_gives_a_customer_account_without_a_customer_row_one(make_user) -> None:
+    user = make_user(Role.CUSTOMER)
+
+    customer = customer_get_or_create(email=user.email)
+
+    assert customer.user == user
+    assert Customer.objects.get(user=user) == customer
 
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.MANAGER, Role.ADMIN])
