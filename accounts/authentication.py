@@ -34,14 +34,23 @@ def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=32).hexdigest()
 
 
-def token_user(key: str) -> User | None:
-    """The active user of an unrevoked token, looked up at most every few seconds."""
-    digest, now = _digest(key), _clock()
+def token_user_cached(key: str) -> User | None:
+    """The user this process accepted `key` for within TOKEN_CACHE_SECONDS, else None."""
+    digest = _digest(key)
     with _lock:
         entry = _cached.get(digest)
-    if entry is not None and entry[0] > now:
-        # A copy: whatever a request sets on its user must not reach the next request.
-        return copy.copy(entry[1])
+    if entry is None or entry[0] <= _clock():
+        return None
+    # A copy: whatever a request sets on its user must not reach the next request.
+    return copy.copy(entry[1])
+
+
+def token_user(key: str) -> User | None:
+    """The active user of an unrevoked token, looked up at most every few seconds."""
+    cached = token_user_cached(key)
+    if cached is not None:
+        return cached
+    digest, now = _digest(key), _clock()
     user = api_token_authenticate(key)
     with _lock:
         if user is None:
@@ -81,12 +90,20 @@ class TokenAuthentication(authentication.BaseAuthentication):
         scheme, _, key = header.partition(" ")
         if scheme.lower() != self.keyword.lower():  # RFC 7235: schemes are case-insensitive
             return None
+        key = key.strip()
+        # A key this process accepted seconds ago is no guess: it skips the failed-token
+        # count, a cache round trip on every request of a busy integration. Only keys known
+        # good reach this path (256 random bits each), so an address over the limit still
+        # cannot try a single unknown key.
+        user = token_user_cached(key)
+        if user is not None:
+            return user, None
         # Throttles run after authentication, so failed keys are limited here, by address.
         ip = client_ip(request)
         wait = bad_token_retry_after(ip)
         if wait is not None:
             raise exceptions.Throttled(wait=wait, detail="Too many invalid API tokens.")
-        user = token_user(key.strip())
+        user = token_user(key)
         if user is None:
             bad_token_record(ip)
             raise exceptions.AuthenticationFailed("Invalid or revoked API token.")

@@ -116,3 +116,44 @@ def test_it_fails_open_while_the_cache_is_unusable(db: None, clock: list[float])
     statuses = [bad_key(ATTACKER, n) for n in range(25)]
 
     assert statuses == [401] * 25
+
+
+class CounterReads:
+    """The cache as bad_tokens sees it, noting every read of a failed-token counter."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache, self.reads = cache, 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.reads += 1
+        return self.cache.get(key, default)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.cache, name)
+
+
+def test_a_key_accepted_seconds_ago_skips_the_counter_read(
+    agent: User, clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy integration's requests cost no cache round trip for the guess counter."""
+    counter = CounterReads(bad_tokens.cache)
+    monkeypatch.setattr(bad_tokens, "cache", counter)
+    client = good_client(agent, ATTACKER)
+
+    assert client.get(TICKETS).status_code == 200
+    assert counter.reads == 1  # a key this process has not accepted yet is checked
+    assert client.get(TICKETS).status_code == 200
+    assert counter.reads == 1
+
+
+def test_an_unknown_key_is_still_refused_once_the_address_is_over_the_limit(
+    agent: User, clock: list[float]
+) -> None:
+    """Keys accepted before skip the count; no other key does, however the guesses go."""
+    client = good_client(agent, ATTACKER)
+    assert client.get(TICKETS).status_code == 200
+    for n in range(20):
+        bad_key(ATTACKER, n)
+
+    assert bad_key(ATTACKER, 99) == 429
+    assert good_client(agent, ATTACKER).get(TICKETS).status_code == 429
