@@ -289,8 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api.CreatedCursorPagination",
     "EXCEPTION_HANDLER": "helpdesk.api.error_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "helpdesk.throttling.AnonThrottle",
+        "helpdesk.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("ATTUNE_API_ANON_RATE", "60/min"),

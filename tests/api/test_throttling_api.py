@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from redis.connection import AbstractConnection
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Role, User
 from accounts.services import api_token_create
+from helpdesk import resilience, throttling
+from helpdesk.resilience import ResilientRedisCache
+from helpdesk.throttling import window_hit
 
 TICKETS = "/api/v1/tickets/"
 
@@ -88,3 +94,73 @@ def test_it_throttles_token_creation_too(low_rates: None, agent: User) -> None:
     ]
 
     assert statuses == [201, 201, 201, 429]
+
+
+def test_it_lets_everyone_in_while_the_cache_is_unusable(low_rates: None, agent: User) -> None:
+    client = bearer(agent)
+    resilience.redis_failed()
+
+    statuses = [client.get(TICKETS).status_code for _ in range(5)]
+
+    assert statuses == [200] * 5
+
+
+@pytest.fixture
+def on_redis(monkeypatch: pytest.MonkeyPatch) -> Iterator[ResilientRedisCache]:
+    """The throttles on the production cache: Redis behind the breaker (tests use memory)."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    redis_cache = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-throttle"})
+    redis_cache.clear()
+    monkeypatch.setattr(throttling, "cache", redis_cache)
+    yield redis_cache
+    redis_cache.clear()
+
+
+def test_it_throttles_on_redis_too(low_rates: None, agent: User, on_redis: Any) -> None:
+    client = bearer(agent)
+
+    statuses = [client.get(TICKETS).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert 0 < int(client.get(TICKETS)["Retry-After"]) <= 60
+
+
+def test_a_request_is_counted_in_one_redis_round_trip(
+    on_redis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DRF's own throttle reads and rewrites a list of timestamps: two round trips."""
+    window_hit("throttle_user_1:n", 60)  # the connection is opened (and its database chosen)
+    sent: list[Any] = []
+    send = AbstractConnection.send_packed_command
+
+    def counting(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
+        sent.append(command)
+        send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+
+    counted = window_hit("throttle_user_1:n", 60)
+
+    assert len(sent) == 1
+    assert counted is not None
+    assert counted[0] == 2
+    assert 59 < counted[1] <= 60
+
+
+def test_the_window_ends_with_its_expiry_and_counting_starts_again(on_redis: Any) -> None:
+    window_hit("throttle_user_2:n", 60)
+    on_redis.delete("throttle_user_2:n")  # as Redis does when the window's expiry passes
+
+    counted = window_hit("throttle_user_2:n", 60)
+
+    assert counted is not None
+    assert counted[0] == 1
+
+
+def test_a_window_key_always_carries_its_expiry(on_redis: Any) -> None:
+    """Otherwise a caller who reached the limit would be refused forever."""
+    window_hit("throttle_user_3:n", 60)
+
+    client = on_redis._cache.get_client(write=True)
+    assert 0 < client.pttl(on_redis.make_and_validate_key("throttle_user_3:n")) <= 60_000
