@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from empathy.csat import csat_vs_empathy
 from empathy.models import ReplyScore, Review
-from empathy.selectors import agents_managed_by
+from empathy.selectors import agents_managed_by, shown_team
 from empathy.services import review_save
 from empathy.team_calibration import presented_figures
 from helpdesk.api import PeriodSerializer, error_responses
@@ -110,9 +110,7 @@ class EmpathyDashboardApi(APIView):
         params.is_valid(raise_exception=True)
         start, end = params.validated_data["start"], params.validated_data["end"]
         teams = list(teams_managed_by(user).order_by("name"))
-        team = request.query_params.get("team", "")
-        if team not in {t.slug for t in teams}:
-            team = ""  # as on the dashboard: an unknown or foreign team shows all of theirs
+        team = shown_team(teams, request.query_params.get("team", ""))
         agents = agents_managed_by(user, team_slug=team)
         figures = presented_figures(
             teams=teams, team_slug=team, agents=agents, start=start, end=end

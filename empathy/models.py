@@ -39,6 +39,13 @@ class ReplyScore(models.Model):
         indexes = [
             models.Index(fields=["agent", "replied_at"], name="score_agent_time"),
             models.Index(fields=["version", "overall"], name="score_version_overall"),
+            # The dashboard's lowest scores: each agent's replies in score order, read
+            # until enough fall in the period (empathy.selectors.lowest_scores).
+            models.Index(
+                fields=["agent", "version", "overall", "-replied_at"],
+                name="score_agent_lowest",
+                condition=models.Q(opportunity__in=["normal", "high"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ from empathy.selectors import (
     random_sample,
     reflection_prompts,
     scores_with_context,
+    shown_team,
     weekly_trend,
 )
 from empathy.selectors import calibration as calibration_agreement
@@ -99,9 +100,7 @@ def _range(request: AuthenticatedHttpRequest) -> tuple[RangeForm, date, date]:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     teams = list(teams_managed_by(request.user).order_by("name"))
-    team = request.GET.get("team", "")
-    if team not in {t.slug for t in teams}:
-        team = ""  # an unknown or foreign team shows all of the manager's teams
+    team = shown_team(teams, request.GET.get("team", ""))
     agents = agents_managed_by(request.user, team_slug=team)
     figures = presented_figures(teams=teams, team_slug=team, agents=agents, start=start, end=end)
     summaries, trend = figures.summaries, figures.trend

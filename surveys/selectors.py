@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 
 from accounts.models import User
@@ -162,24 +162,26 @@ class EmpathyVsCsat:
 
 
 def empathy_vs_csat(surveys: QuerySet[Survey], *, limit: int = 2000) -> EmpathyVsCsat:
-    """Per answered survey: the average empathy score of the ticket's replies vs the rating.
+    """Per answered survey: the average empathy score of the ticket's replies vs the rating,
+    for the newest `limit` surveys that have scored replies (r is over those points).
 
     Surveys whose low rating was blamed on the product or a policy are left out: those
     complaints say nothing about how the agent listened.
+
+    The average is computed only for the surveys listed: filtering on "has a score" with
+    EXISTS (not on the average itself) lets PostgreSQL walk the answered-at index newest
+    first and stop at `limit`, instead of averaging every answered survey of the period.
     """
-    empathy = (
-        ReplyScore.objects.filter(ticket_id=OuterRef("ticket_id"), version=VERSION)
-        .values("ticket_id")
-        .annotate(avg=Avg("overall"))
-        .values("avg")[:1]
-    )
+    scores = ReplyScore.objects.filter(ticket_id=OuterRef("ticket_id"), version=VERSION)
+    empathy = scores.values("ticket_id").annotate(avg=Avg("overall")).values("avg")[:1]
     rows = list(
-        surveys.filter(rating__isnull=False)
+        # answered_at too: the index keeps the unanswered (null) rows, which a backward
+        # scan for "newest first" would otherwise walk before the first answer.
+        surveys.filter(Exists(scores), rating__isnull=False, answered_at__isnull=False)
         .exclude(reason__in=(Reason.PRODUCT, Reason.POLICY))
+        .order_by("-answered_at")
         .annotate(empathy=Subquery(empathy))
-        .exclude(empathy__isnull=True)
-        .values_list("empathy", "rating", "understood")
-        .order_by("-answered_at")[:limit]
+        .values_list("empathy", "rating", "understood")[:limit]
     )
     points = [(round(float(e), 1), int(r)) for e, r, _ in rows if r is not None]
     understood = [(float(e), int(u)) for e, _, u in rows if u is not None]

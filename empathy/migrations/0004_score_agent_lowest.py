@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    # Built concurrently: at 1M scores a plain CREATE INDEX would block scoring (writes to
+    # empathy_replyscore) for the length of the build.
+    atomic = False
+
+    dependencies = [
+        ("empathy", "0003_calibration"),
+        ("tickets", "0006_search_document"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        AddIndexConcurrently(
+            model_name="replyscore",
+            index=models.Index(
+                condition=models.Q(("opportunity__in", ["normal", "high"])),
+                fields=["agent", "version", "overall", "-replied_at"],
+                name="score_agent_lowest",
+            ),
+        ),
+    ]
