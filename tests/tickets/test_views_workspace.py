@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -284,6 +284,41 @@ def test_it_shows_no_next_ticket_after_the_last_one_in_the_queue(client_agent, m
 
     assert response.context["next_ticket"] is None
     assert [t.subject for t in response.context["other_tickets"]] == ["Top"]
+
+
+def test_it_shows_each_message_with_its_author_kind_time_channel_and_files(
+    client_agent, ticket, agent, settings
+) -> None:
+    from tickets.services import AttachmentInput
+
+    settings.TIME_ZONE = "Europe/Paris"
+    ticket_reply(
+        ticket=ticket,
+        author=agent,
+        body="Line one\nLine <two>",
+        attachments=[AttachmentInput("export.log", "text/plain", b"x" * 2048)],
+    )
+    reply = ticket.messages.get(kind=MessageKind.REPLY)
+    Message.objects.filter(pk=reply.pk).update(created_at=datetime(2026, 3, 4, 8, 5, tzinfo=UTC))
+    first = ticket.messages.get(kind=MessageKind.CUSTOMER)
+    Message.objects.filter(pk=first.pk).update(author=None)  # e.g. the user was deleted
+
+    content = client_agent.get(detail(ticket)).content.decode()
+
+    reply_html = content[content.index(f'id="message-{reply.pk}"') :]
+    reply_html = reply_html[: reply_html.index("</article>")]
+    assert f"<strong>{agent.display_name}</strong>" in reply_html
+    # The agent's own time zone: 08:05 UTC is 09:05 in Paris in March.
+    assert (
+        'Public reply · <time datetime="2026-03-04T09:05:00+01:00">Mar 4, 09:05</time> · Web form'
+    ) in reply_html
+    assert "Line one<br>Line &lt;two&gt;" in reply_html
+    attachment = reply.attachments.get()
+    assert f'href="{reverse("files:attachment", args=[attachment.pk])}" download' in reply_html
+    assert 'export.log</a> <span class="muted">(2.0\xa0KB)</span>' in reply_html
+    first_html = content[content.index(f'id="message-{first.pk}"') :]
+    assert first_html.index("<strong>Unknown</strong>") < first_html.index("</article>")
+    assert "Customer message · " in first_html
 
 
 def test_it_issues_a_fixed_number_of_queries_for_the_detail(

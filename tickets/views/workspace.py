@@ -32,7 +32,13 @@ from tickets.forms import (
     to_attachment_inputs,
 )
 from tickets.models import Channel, Status, Ticket
-from tickets.selectors import Cursor, queue_page, queue_tickets, ticket_neighbours
+from tickets.selectors import (
+    Cursor,
+    conversation_for_display,
+    queue_page,
+    queue_tickets,
+    ticket_neighbours,
+)
 from tickets.services import (
     customer_get_or_create,
     ticket_assign,
@@ -96,9 +102,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail_context(
     user: User, ticket: Ticket, reply_form: AgentReplyForm | None = None
 ) -> dict[str, Any]:
-    conversation = ticket.messages.select_related("author").prefetch_related("attachments")
     events = ticket.events.select_related("actor").order_by("-created_at")[:100]
-    messages_list = list(conversation)
+    messages_list = conversation_for_display(ticket)
     next_ticket, other_tickets = ticket_neighbours(user=user, ticket=ticket)
     return {
         "ticket": ticket,
