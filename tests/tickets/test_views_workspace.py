@@ -321,6 +321,42 @@ def test_it_shows_each_message_with_its_author_kind_time_channel_and_files(
     assert "Customer message · " in first_html
 
 
+def test_it_shows_the_timeline_newest_first_with_actors_and_targets(
+    client_agent, ticket, agent, settings
+) -> None:
+    settings.TIME_ZONE = "Europe/Paris"
+    ticket.events.update(
+        created_at=datetime(2026, 3, 4, 8, 5, tzinfo=UTC), data={"channel": "web", "to": "x"}
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.STATUS_CHANGED,
+        actor=agent,
+        data={"from": "new", "to": "pending"},
+        created_at=datetime(2026, 3, 4, 9, 0, tzinfo=UTC),
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.SLA_WARNING,
+        data={"target": "first response"},
+        created_at=datetime(2026, 3, 4, 10, 0, tzinfo=UTC),
+    )
+
+    content = client_agent.get(detail(ticket)).content.decode()
+
+    timeline = content[content.index('<ol class="timeline">') :]
+    items = re.findall(r"<li>(.*?)</li>", timeline[: timeline.index("</ol>")])
+    assert items == [
+        '<time datetime="2026-03-04T11:00:00+01:00">Mar 4 11:00</time> SLA warning'
+        " (first response)",
+        '<time datetime="2026-03-04T10:00:00+01:00">Mar 4 10:00</time> Status changed'
+        f" · {agent.display_name} → pending",
+        # A ticket's creation names no "to", even when its data holds one.
+        '<time datetime="2026-03-04T09:05:00+01:00">Mar 4 09:05</time> Created'
+        f" · {ticket.requester.user.display_name}",
+    ]
+
+
 def test_it_issues_a_fixed_number_of_queries_for_the_detail(
     client_agent, make_ticket, customer, agent, django_assert_num_queries
 ) -> None:

@@ -38,6 +38,7 @@ from tickets.selectors import (
     queue_page,
     queue_tickets,
     ticket_neighbours,
+    timeline_for_display,
 )
 from tickets.services import (
     customer_get_or_create,
@@ -102,7 +103,6 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail_context(
     user: User, ticket: Ticket, reply_form: AgentReplyForm | None = None
 ) -> dict[str, Any]:
-    events = ticket.events.select_related("actor").order_by("-created_at")[:100]
     messages_list = conversation_for_display(ticket)
     next_ticket, other_tickets = ticket_neighbours(user=user, ticket=ticket)
     return {
@@ -110,7 +110,7 @@ def _detail_context(
         "conversation": messages_list,
         "last_message_id": max((m.pk for m in messages_list), default=0),
         "next_ticket": next_ticket,
-        "events": events,
+        "events": timeline_for_display(ticket),
         "other_tickets": other_tickets,
         "tags": ticket.tags.all(),
         "reply_panels": reply_panels(),
