@@ -136,12 +136,15 @@ def ticket_neighbours(
     Both are plain links on the ticket page, so one UNION ALL reads them in one round trip.
     """
     slot = IntegerField()
+    # Only what the links show: a UNION of whole rows cost more to build than to run.
+    shown = ("pk", "subject", "status", "created_at")
     following = (
         _after(
             queue_tickets(user=user, view="all"),
             Cursor(ticket.priority_score, ticket.created_at, ticket.pk),
         )
         .order_by(*QUEUE_ORDER)
+        .only(*shown)
         .annotate(slot=Value(0, output_field=slot))[:1]
     )
     same_requester = (
@@ -149,6 +152,7 @@ def ticket_neighbours(
         .filter(requester_id=ticket.requester_id)
         .exclude(pk=ticket.pk)
         .order_by("-created_at", "-id")
+        .only(*shown)
         .annotate(slot=Value(1, output_field=slot))[:others]
     )
     rows = list(following.union(same_requester, all=True).order_by("slot", "-created_at", "-id"))
