@@ -1,9 +1,10 @@
 """Live coaching: score an unsent draft against what the customer said last.
 
 The reply editor asks on every pause in typing, so this path is kept to one SQL query
-after authentication (ticket access and the customer's latest message together) and no
-cache round-trips: its rate limit lives in process memory. The browser view and the API
-both call `coach_draft`, so they share the access rule, the limit and the analysis.
+after authentication (ticket access, the customer's latest message and the team's
+calibrated thresholds together) and no cache round-trips: its rate limit lives in process
+memory. The browser view and the API both call `coach_draft`, so they share the access
+rule, the limit and the analysis.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,8 @@ from django.http import Http404
 
 from accounts.models import User
 from empathy.analyzer import AnalysisResult, analyze
+from empathy.calibration import calibrate_result, thresholds_from_json
+from empathy.team_calibration import latest_thresholds
 from tickets.access import is_staff_user, tickets_visible_to
 from tickets.models import Message, MessageKind
 
@@ -76,11 +80,12 @@ def coach_limits_reset() -> None:
     _buckets.clear()
 
 
-def _latest_customer_message(*, user: User, ticket_id: int) -> str | None:
-    """The ticket's latest customer message if `user` may open the ticket; else 404.
+def _ticket_context(*, user: User, ticket_id: int) -> tuple[str | None, dict[str, Any] | None]:
+    """The ticket's latest customer message and the thresholds of `user`'s team
+    calibration, if `user` may open the ticket; else 404.
 
-    One query: the access rule and the message come back together, and a ticket the user
-    may not see is indistinguishable from one that does not exist.
+    One query: the access rule, the message and the thresholds come back together, and a
+    ticket the user may not see is indistinguishable from one that does not exist.
     """
     latest = (
         Message.objects.filter(ticket_id=OuterRef("pk"), kind=MessageKind.CUSTOMER)
@@ -88,12 +93,14 @@ def _latest_customer_message(*, user: User, ticket_id: int) -> str | None:
         .values("body")[:1]
     )
     rows = list(
-        tickets_visible_to(user).filter(pk=ticket_id).values_list(Subquery(latest), flat=True)[:1]
+        tickets_visible_to(user)
+        .filter(pk=ticket_id)
+        .values_list(Subquery(latest), Subquery(latest_thresholds(user)))[:1]
     )
     if not rows:
         raise Http404("No such ticket.")
-    body: str | None = rows[0]
-    return body
+    body, thresholds = rows[0]
+    return body, thresholds
 
 
 def coach_draft(
@@ -106,8 +113,11 @@ def coach_draft(
     """Score `draft` for `user`, who must be staff; stores nothing.
 
     With `ticket_id`, the context is that ticket's latest customer message (404 if the
-    user may not open it) and any `customer_message` given is ignored. Raises
-    PermissionDenied for non-staff and CoachingThrottled past ATTUNE_COACH_RATE.
+    user may not open it) and any `customer_message` given is ignored. Component levels
+    are presented on the thresholds of the user's team calibration, as on the dashboard,
+    the review page and My empathy, so a draft is not read on another scale than the sent
+    reply will be. Raises PermissionDenied for non-staff and CoachingThrottled past
+    ATTUNE_COACH_RATE.
     """
     if not is_staff_user(user):
         raise PermissionDenied("Coaching is for support staff.")
@@ -115,5 +125,9 @@ def coach_draft(
     if wait:
         raise CoachingThrottled(wait)
     if ticket_id is not None:
-        customer_message = _latest_customer_message(user=user, ticket_id=ticket_id)
-    return analyze(draft, customer_message)
+        customer_message, thresholds = _ticket_context(user=user, ticket_id=ticket_id)
+    else:
+        latest = latest_thresholds(user).first()
+        thresholds = latest["thresholds"] if latest else None
+    result = analyze(draft, customer_message)
+    return calibrate_result(result, thresholds_from_json(thresholds)) if thresholds else result

@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from statistics import mean
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 
@@ -108,13 +109,18 @@ def thresholds_for_agent(agent: User) -> dict[str, Thresholds]:
     An agent in several calibrated teams gets the most recent of those calibrations,
     so a reply is never presented at two levels on two pages. One query.
     """
-    latest = (
+    latest = latest_thresholds(agent).first()
+    return thresholds_from_json(latest["thresholds"] if latest else {})
+
+
+def latest_thresholds(agent: User | OuterRef) -> QuerySet[Calibration, Any]:
+    """The thresholds of the latest calibration among `agent`'s teams, as a one-row
+    queryset: `thresholds_for_agent` reads it, live coaching embeds it as a subquery."""
+    return (
         Calibration.objects.filter(team__members=agent, version=VERSION)
         .order_by("-created_at", "-pk")
-        .values_list("thresholds", flat=True)
-        .first()
+        .values("thresholds")[:1]
     )
-    return thresholds_from_json(latest or {})
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.authentication import forget_user_tokens
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, Team, User
 from accounts.services import api_token_create
+from empathy.analyzer import VERSION
 from empathy.coaching import (
     CoachingThrottled,
     TokenBuckets,
     coach_draft,
     coach_limits_reset,
 )
+from empathy.models import Calibration
 from tickets.models import Customer, Ticket
 from tickets.services import ticket_customer_reply, ticket_reply
 
@@ -261,3 +263,40 @@ def test_it_reads_nothing_once_the_user_is_throttled(
 
     with django_assert_num_queries(0), pytest.raises(CoachingThrottled):
         coach_draft(user=agent, draft=DRAFT, ticket_id=ticket.pk)
+
+
+# Team calibration ----------------------------------------------------------------------------
+
+VALIDATING = "I understand how frustrating this must be. We fixed the export."
+# Evidence never reaches 3 (see empathy.calibration.evidence): every validation reads "none".
+STRICT = {"validation": {"weak": 3.0, "strong": 3.0}}
+
+
+def test_it_presents_levels_on_the_thresholds_of_the_users_team(
+    agent: User, team: Team, ticket: Ticket, django_assert_num_queries
+) -> None:
+    own = coach_draft(user=agent, draft=VALIDATING, ticket_id=ticket.pk)
+    assert own.validation.level > 0
+    Calibration.objects.create(team=team, version=VERSION, thresholds=STRICT)
+
+    # Still one query: the thresholds come with the ticket and its customer message.
+    with django_assert_num_queries(1):
+        calibrated = coach_draft(user=agent, draft=VALIDATING, ticket_id=ticket.pk)
+
+    assert calibrated.validation.level == 0
+    assert calibrated.listening == own.listening  # a component without thresholds keeps its
+    assert calibrated.overall == own.overall  # the overall score is the analyzer's
+
+
+def test_it_calibrates_a_draft_without_a_ticket_too(agent: User, team: Team) -> None:
+    Calibration.objects.create(team=team, version=VERSION, thresholds=STRICT)
+
+    assert coach_draft(user=agent, draft=VALIDATING).validation.level == 0
+
+
+def test_it_keeps_the_analyzers_levels_for_another_teams_calibration(
+    agent: User, other_team: Team, ticket: Ticket
+) -> None:
+    Calibration.objects.create(team=other_team, version=VERSION, thresholds=STRICT)
+
+    assert coach_draft(user=agent, draft=VALIDATING, ticket_id=ticket.pk).validation.level > 0
