@@ -104,11 +104,18 @@ DATABASE_URL = env_url(
     f"sqlite:///{BASE_DIR / 'var' / 'attune.sqlite3'}",
     schemes=("sqlite", "postgres", "postgresql"),
 )
+# Persistent connections (each gunicorn thread and Celery process keeps its own for up to
+# CONN_MAX_AGE seconds), without Django's per-request health check: that check is a
+# `SELECT 1` round trip before the first query of every request, ~0.5 ms of CPU per API
+# ticket creation here (docs/performance.md). Without it, a connection that died between
+# requests (PostgreSQL restarted or failed over) fails the one request that finds it, and
+# Django drops it when that request ends; the next request connects afresh. Turn the check
+# on where connections die silently and often (a pooler or firewall closing idle ones).
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DJANGO_DB_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
