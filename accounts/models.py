@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class Role(models.TextChoices):
@@ -30,6 +31,12 @@ class User(AbstractUser):
                 condition=~models.Q(email=""),
                 name="accounts_user_email_unique",
             )
+        ]
+        indexes = [
+            # Addresses are looked up case-insensitively (`email__iexact`, UPPER(email) on
+            # PostgreSQL) on every ticket creation, inbound mail and portal sign-in: without
+            # this index each lookup scanned the whole user table.
+            models.Index(Upper("email"), name="accounts_user_email_upper"),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,9 @@ import hashlib
 from unittest import mock
 
 import pytest
+from django.db import connection
 
-from accounts.models import Role
+from accounts.models import Role, User
 from tickets.errors import TicketError
 from tickets.models import (
     AgentProfile,
@@ -392,6 +393,17 @@ def test_it_finds_a_returning_customer_with_its_user_and_organisation_in_one_que
             customer.user,
             customer.organisation,
         )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_case_insensitive_address_lookup_can_use_an_index() -> None:
+    """Every creation looks its address up; without the index, a scan of all users."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test's table is tiny
+
+    plan = User.objects.filter(email__iexact="Anna@Example.com").explain()
+
+    assert "accounts_user_email_upper" in plan
 
 
 def test_it_gives_a_customer_account_without_a_customer_row_one(make_user) -> None:
