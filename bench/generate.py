@@ -843,6 +843,8 @@ def generate(tickets: int, db: str, seed: int) -> dict[str, object]:
     _step(f"tickets and their rows ({tickets:,})", history, timings)
 
     def finish() -> None:
+        from empathy.rollups import LEVELS_FROM_SCORES_SQL
+
         cur.execute(
             """
             INSERT INTO empathy_dailyrollup (day, version, replies, overall_sum, listening_sum,
@@ -856,6 +858,8 @@ def generate(tickets: int, db: str, seed: int) -> dict[str, object]:
             FROM empathy_replyscore GROUP BY 1, 2, agent_id
             """
         )
+        # The level histograms, by the same SQL as the migration that introduced them.
+        cur.execute(LEVELS_FROM_SCORES_SQL, {"tz": "UTC"})
         for table in loader.ids:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

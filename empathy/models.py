@@ -86,6 +86,9 @@ class DailyRollup(models.Model):
     validation_present = models.PositiveIntegerField(default=0)
     reflection_present = models.PositiveIntegerField(default=0)
     challenging = models.PositiveIntegerField(default=0)
+    # Per component, replies per "level:confidence" ({"validation": {"1:0.85": 3}}): what a
+    # team's calibrated thresholds are applied to (empathy.rollups).
+    levels = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

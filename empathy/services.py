@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from empathy.analyzer import VERSION, analyze
 from empathy.models import DailyRollup, Reflection, ReplyScore, Review, ScoringFailure
+from empathy.rollups import COMPONENTS, levels_add
 from tickets.errors import TicketError
 from tickets.models import EventKind, Message, MessageKind, Ticket
 from tickets.outbox import event_record
@@ -106,6 +107,15 @@ def _rollup_add(score: ReplyScore) -> None:
         validation_present=F("validation_present") + int(score.validation > 0),
         reflection_present=F("reflection_present") + int(score.reflection > 0),
         challenging=F("challenging") + int(score.challenging),
+    )
+    # The UPDATE above holds the row's lock until the transaction ends, so the histogram is
+    # read and written back with no other scoring of this agent's day in between (two
+    # would otherwise each add to the same old counts).
+    levels = DailyRollup.objects.values_list("levels", flat=True).get(pk=rollup.pk)
+    DailyRollup.objects.filter(pk=rollup.pk).update(
+        levels=levels_add(
+            levels, {name: getattr(score, name) for name in COMPONENTS}, score.confidence
+        )
     )
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from statistics import mean
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import TruncWeek
+from django.db.models import OuterRef, QuerySet
 
 from accounts.models import Team, User
 from empathy.analyzer import VERSION
@@ -28,13 +26,13 @@ from empathy.calibration import (
     calibrated_level,
     thresholds_from_json,
 )
-from empathy.models import Calibration, ReplyScore, Review
+from empathy.models import Calibration, DailyRollup, Review
+from empathy.rollups import parse_key
 from empathy.selectors import (
     COMPONENTS,
     AgentSummary,
     WeekPoint,
     agent_summaries,
-    in_days,
     weekly_trend,
 )
 
@@ -142,34 +140,25 @@ def calibrated_figures(
 ) -> CalibratedFigures:
     """Per-agent component averages and weekly shares with `thresholds` applied: one query.
 
-    The rollups hold sums of the analyzer's own levels, which a threshold cannot be
-    applied to, so the scores are counted by agent, week and the (level, confidence) of
-    each calibrated component only (a handful of distinct values each) in the database,
-    and each combination is calibrated once here. Components without thresholds, overall
-    scores and reply counts keep the rollups' figures.
+    The rollups' level histograms (`empathy.rollups`) count each agent's day's replies
+    per (level, confidence) of each component; each count is calibrated once here. So the
+    cost is agents x days of rollups, like the other figures, never the scores of the
+    period. Components without thresholds, overall scores and reply counts keep the
+    rollups' sums.
     """
     names = [name for name in COMPONENTS if name in thresholds]
-    confidence_of = {f"{name}_confidence": KT(f"confidence__{name}") for name in names}
-    groups = (
-        ReplyScore.objects.filter(
-            in_days("replied_at", start, end), agent__in=agents, version=VERSION
-        )
-        .annotate(week=TruncWeek("replied_at"), **confidence_of)
-        .values("agent_id", "week", *names, *confidence_of)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = DailyRollup.objects.filter(
+        agent__in=agents, day__gte=start, day__lte=end, version=VERSION
+    ).values_list("agent_id", "day", "levels")
     level_sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
     present: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
-    for row in groups:
-        day = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+    for agent_id, day, levels in rows:
+        monday = day - timedelta(days=day.weekday())  # the week as TruncWeek gives it
         for name in names:
-            confidence = row[f"{name}_confidence"]
-            level = calibrated_level(
-                row[name], float(confidence) if confidence else 0.8, thresholds[name]
-            )
-            level_sums[row["agent_id"]][name] += level * row["n"]
-            present[day][name] += row["n"] if level > 0 else 0
+            for key, n in levels.get(name, {}).items():
+                level = calibrated_level(*parse_key(key), thresholds[name])
+                level_sums[agent_id][name] += level * n
+                present[monday][name] += n if level > 0 else 0
 
     def avg(total: int, count: int) -> float:
         return round(total / count, 2) if count else 0.0

@@ -23,6 +23,7 @@ from empathy.calibration import (
     evidence,
 )
 from empathy.models import Calibration, DailyRollup, ReplyScore, Review
+from empathy.rollups import COMPONENTS, levels_add
 from tests.empathy.test_views import MINE_QUERIES
 from tickets.models import Channel, Message, MessageKind, Ticket
 
@@ -142,6 +143,7 @@ def reviewed_history(ticket: Ticket, agent: User, reviewer: User, samples: Seque
     """Stored scores whose validation is each sample's analyzer output, reviewed by
     `reviewer` with the sample's manager level, and their rollup; rows written directly."""
     now = timezone.now()
+    levels: dict[str, dict[str, int]] = {}
     for sample in samples:
         message = Message.objects.create(
             ticket=ticket,
@@ -166,7 +168,9 @@ def reviewed_history(ticket: Ticket, agent: User, reviewer: User, samples: Seque
             opportunity="normal",
         )
         Review.objects.create(score=score, reviewer=reviewer, validation=sample.manager)
+        levels = levels_add(levels, {c: getattr(score, c) for c in COMPONENTS}, score.confidence)
     DailyRollup.objects.create(
+        levels=levels,
         agent=agent,
         day=timezone.localdate(now),
         version=VERSION,
