@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from helpdesk.migration_operations import AddIndexConcurrentlyWherePossible
 
 
 class Migration(migrations.Migration):
@@ -15,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexConcurrentlyWherePossible(
             model_name="replyscore",
             index=models.Index(
                 condition=models.Q(("opportunity__in", ["normal", "high"])),
