@@ -49,7 +49,10 @@ def reply_score(*, message: Message, version: str = VERSION) -> ReplyScore | Non
     """
     if message.kind != MessageKind.REPLY or message.author_id is None:
         return None
-    if ReplyScore.objects.filter(message=message, version=version).exists():
+    scored_versions = set(
+        ReplyScore.objects.filter(message=message).values_list("version", flat=True)
+    )
+    if version in scored_versions:
         return None
     result = analyze(message.body, customer_message_before(message))
     as_dict = result.to_dict()
@@ -78,7 +81,10 @@ def reply_score(*, message: Message, version: str = VERSION) -> ReplyScore | Non
     except IntegrityError:  # a concurrent run stored it first
         return None
     _rollup_add(score)
-    if score.overall < LOW_SCORE and score.opportunity in ("normal", "high"):
+    # Only a reply's first score is news: re-scoring history with a new analyzer version
+    # must not announce thousands of old replies to the timeline and to webhooks.
+    first_score = not scored_versions
+    if first_score and score.overall < LOW_SCORE and score.opportunity in ("normal", "high"):
         # An event, so subscribers (webhooks) hear of it through the same outbox.
         event_record(
             ticket=message.ticket,

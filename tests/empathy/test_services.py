@@ -126,6 +126,34 @@ def test_it_scores_the_same_reply_again_for_another_analyzer_version(ticket, age
     assert set(ReplyScore.objects.values_list("version", flat=True)) == {"2000.1.1", VERSION}
 
 
+def test_it_announces_a_low_score_only_for_a_replys_first_score(ticket, agent, customer):
+    ticket_customer_reply(ticket=ticket, customer=customer, body=ANGRY, channel="web")
+    old_version = reply(ticket, agent, COLD)
+    ReplyScore.objects.create(
+        message=old_version,
+        version="2000.1.1",
+        agent=agent,
+        ticket=ticket,
+        replied_at=old_version.created_at,
+        overall=10,
+        listening=0,
+        validation=0,
+        reflection=0,
+        tone=0,
+        opportunity="high",
+    )
+    new_reply = reply(ticket, agent, COLD)
+
+    rescored = reply_score(message=old_version)
+    first = reply_score(message=new_reply)
+
+    assert rescored is not None
+    assert first is not None
+    assert rescored.overall == first.overall  # both low: same text, same customer message
+    announced = TicketEvent.objects.filter(kind=EventKind.LOW_EMPATHY_SCORE)
+    assert list(announced.values_list("message_id", flat=True)) == [new_reply.pk]
+
+
 def test_it_answers_the_customer_message_just_before_the_reply(ticket, agent, customer):
     # The ticket opened about an export; then the customer wrote about an invoice.
     ticket_customer_reply(
