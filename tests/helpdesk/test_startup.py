@@ -63,3 +63,13 @@ def test_it_boots_and_migrates_on_sqlite_with_no_configuration(tmp_path: Path) -
     result = run(["manage.py", "shell", "-v", "0", "-c", count], **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0"
+
+
+def test_the_wsgi_application_loads_every_view_before_its_first_request() -> None:
+    probe = (
+        "import sys, helpdesk.wsgi; "
+        "print('empathy.coaching' in sys.modules, 'tickets.views.workspace' in sys.modules)"
+    )
+    result = run(["-c", probe], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
