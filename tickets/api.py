@@ -272,7 +272,9 @@ class MessageListCreateApi(APIView):
     def get(self, request: Request, ticket_id: int) -> Response:
         user = _user(request)
         ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
-        return Response(MessageOutputSerializer(self._messages(user, ticket)[:500], many=True).data)
+        messages = self._messages(user, ticket)[:500]
+        context = {"customer_view": not is_staff_user(user)}
+        return Response(MessageOutputSerializer(messages, many=True, context=context).data)
 
     @extend_schema(
         request=MessageCreateSerializer,
@@ -317,7 +319,10 @@ class MessageListCreateApi(APIView):
             .prefetch_related("attachments")
             .get(pk=message.pk)
         )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        context = {"customer_view": not is_staff_user(user)}
+        return Response(
+            MessageOutputSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema_view(

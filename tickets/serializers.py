@@ -111,13 +111,33 @@ class AttachmentOutputSerializer(serializers.Serializer[object]):
     content_type = serializers.CharField()
 
 
+class AuthorSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField(
+        allow_null=True, help_text="Null for desk staff when a customer reads the message."
+    )
+    name = serializers.CharField()
+
+
 class MessageOutputSerializer(serializers.ModelSerializer[Message]):
-    author = PersonSerializer(allow_null=True)
+    """One message. Pass ``context={"customer_view": True}`` when a customer reads it: staff
+    authors then appear as the portal shows them (first name, or "Support team"), with no
+    internal user id."""
+
+    author = serializers.SerializerMethodField()
     attachments = AttachmentOutputSerializer(many=True)
 
     class Meta:
         model = Message
         fields = ["id", "kind", "author", "body", "channel", "created_at", "attachments"]
+
+    @extend_schema_field(AuthorSerializer(allow_null=True))
+    def get_author(self, message: Message) -> dict[str, object] | None:
+        author = message.author
+        if author is None:
+            return None
+        if self.context.get("customer_view") and author.is_staff_member:
+            return {"id": None, "name": author.first_name or "Support team"}
+        return {"id": author.pk, "name": author.display_name}
 
 
 class MessageCreateSerializer(serializers.Serializer[object]):

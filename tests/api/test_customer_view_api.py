@@ -237,3 +237,23 @@ def test_it_lists_a_customers_tickets_in_a_fixed_number_of_queries(
         response = client.get(TICKETS, {"page_size": 50})
 
     assert len(response.json()["results"]) == count
+
+
+def test_a_customer_reads_staff_authors_as_the_portal_shows_them(
+    client_for: Callable[[User], Client], customer: Customer, agent: User, furious: Ticket
+) -> None:
+    url = f"{detail(furious)}messages/"
+    as_customer = client_for(customer.user).get(url).json()
+    posted = client_for(customer.user).post(
+        url, {"kind": "customer", "body": "Thanks!"}, content_type="application/json"
+    )
+    as_agent = client_for(agent).get(url).json()
+
+    by_staff = [m["author"] for m in as_customer if m["kind"] == "reply"]
+    assert by_staff == [{"id": None, "name": agent.first_name or "Support team"}]
+    own = [m["author"] for m in as_customer if m["kind"] == "customer"]
+    assert own
+    assert all(a["id"] == customer.user.pk for a in own)
+    assert posted.json()["author"]["id"] == customer.user.pk
+    staff_view = [m["author"] for m in as_agent if m["kind"] == "reply"]
+    assert staff_view == [{"id": agent.pk, "name": agent.display_name}]
