@@ -167,10 +167,12 @@ def calibrate(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Per-reply scores of the manager's agents in the period, formula-safe."""
     _, start, end = _range(request)
+    # The same team as the dashboard the link is on, so the file holds the figures shown.
+    team = shown_team(list(teams_managed_by(request.user)), request.GET.get("team", ""))
     scores = (
         ReplyScore.objects.filter(
             in_days("replied_at", start, end),
-            agent__in=agents_managed_by(request.user),
+            agent__in=agents_managed_by(request.user, team_slug=team),
             # Only replies on tickets the manager may open: the subject is ticket content.
             ticket__in=tickets_visible_to(request.user).values("pk"),
             version=VERSION,

@@ -63,6 +63,35 @@ def test_the_export_is_for_managers_and_carries_no_formulas(
 
 
 @pytest.mark.django_db
+def test_the_export_holds_to_the_team_the_dashboard_shows(
+    make_ticket, agent, manager, make_user, client_for, queue, team
+) -> None:
+    from accounts.models import Team
+
+    night = Team.objects.create(name="Night shift", slug="night")
+    night.managers.add(manager)
+    night_agent = make_user("agent")
+    night.members.add(night_agent)
+    queue.agents.add(night_agent)
+    ticket = make_ticket()
+    for author in (agent, night_agent):
+        reply_score(message=ticket_reply(ticket=ticket, author=author, body="Thanks, done."))
+
+    def exported_agents(**params: str) -> list[str]:
+        response = client_for(manager).get("/empathy/dashboard/export.csv", params)
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        return sorted(row[1] for row in rows[1:])
+
+    assert exported_agents() == sorted([agent.display_name, night_agent.display_name])
+    assert exported_agents(team="night") == [night_agent.display_name]
+    # A team the manager does not manage exports all of theirs, as the dashboard shows.
+    assert len(exported_agents(team="someone-elses")) == 2
+    # The dashboard's download link carries the team it shows.
+    page = client_for(manager).get("/empathy/dashboard/", {"team": "night"})
+    assert b"export.csv?team=night&amp;start=" in page.content
+
+
+@pytest.mark.django_db
 def test_the_dashboard_shows_calibration_and_low_csat_sections(
     make_ticket, agent, manager, client_for, team
 ) -> None:
