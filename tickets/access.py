@@ -56,14 +56,19 @@ def tickets_visible_to(
     return tickets.filter(queue_id__in=queues_visible_to(user).values("pk"))
 
 
-def ticket_get_for_user(*, user: User | AnonymousUser, ticket_id: object) -> Ticket:
-    """The ticket if `user` may see it; otherwise 404, never revealing that it exists."""
+def ticket_get_for_user(
+    *, user: User | AnonymousUser, ticket_id: object, queryset: QuerySet[Ticket] | None = None
+) -> Ticket:
+    """The ticket if `user` may see it; otherwise 404, never revealing that it exists.
+
+    `queryset` lets a page read more with the ticket (annotations); access is the same.
+    """
     try:
         pk = int(str(ticket_id))
     except ValueError:
         raise Http404("No such ticket.") from None
     ticket = (
-        tickets_visible_to(user)
+        tickets_visible_to(user, queryset)
         .select_related("requester__user", "requester__organisation", "assignee", "queue")
         .filter(pk=pk)
         .first()

@@ -389,8 +389,64 @@ def test_it_issues_a_fixed_number_of_queries_for_the_detail(
 
 # Session, user, ticket (with requester, organisation, assignee, queue), messages with
 # authors, their attachments, the next ticket and the requester's other tickets (one
-# UNION ALL), macros, colleagues to assign to, tags, events with actors.
+# UNION ALL), macros, colleagues to assign to, tags, events with actors. The requester's
+# past CSAT comes with the ticket's own row.
 DETAIL_QUERIES = 10
+
+
+def test_it_shows_the_customers_past_csat_from_any_queue_without_naming_hidden_tickets(
+    client_agent, make_ticket, other_queue
+) -> None:
+    from surveys.models import Survey
+
+    ticket = make_ticket(subject="Current")
+    hidden = make_ticket(queue=other_queue, subject="Refund for the March invoice")
+    mine = make_ticket(subject="Earlier export")
+    now = timezone.now()
+
+    def answered(t: Ticket, rating: int | None, days_ago: int) -> None:
+        event = TicketEvent.objects.create(
+            ticket=t, kind=EventKind.STATUS_CHANGED, data={}, created_at=now
+        )
+        Survey.objects.create(
+            ticket=t,
+            resolution_event=event,
+            customer=t.requester,
+            queue=t.queue,
+            state=Survey.State.SENT,
+            resolved_at=now - timedelta(days=days_ago + 1),
+            send_after=now - timedelta(days=days_ago + 1),
+            sent_at=now - timedelta(days=days_ago + 1),
+            answered_at=None if rating is None else now - timedelta(days=days_ago),
+            rating=rating,
+        )
+
+    answered(mine, 2, days_ago=30)
+    answered(hidden, 5, days_ago=3)
+    answered(mine, None, days_ago=1)  # sent, never answered: not a rating
+
+    response = client_agent.get(detail(ticket))
+
+    assert response.status_code == 200
+    assert "surveys/_past_csat.html" in templates(response)
+    content = response.content.decode()
+    side = content[content.index("<h3>Past CSAT</h3>") :]
+    side = side[: side.index("</section>")]
+    latest = timezone.localtime(now - timedelta(days=3)).strftime("%b %-d, %Y")
+    # The hidden queue's rating counts, but neither its number nor its subject shows.
+    assert (
+        "Average <strong>3.5</strong> / 5 from 2 answered surveys; the latest"
+        " <strong>5</strong> / 5 on <time datetime="
+    ) in side
+    assert f">{latest}</time>" in side
+    assert f"#{hidden.pk}" not in content
+    assert "Refund for the March invoice" not in content
+
+
+def test_it_says_when_the_customer_never_answered_a_survey(client_agent, ticket) -> None:
+    content = client_agent.get(detail(ticket)).content.decode()
+
+    assert "No answered surveys yet." in content
 
 
 # Actions ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from accounts.models import User
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets.access import is_staff_user, queues_visible_to, ticket_get_for_user
 from tickets.errors import StaleTicketError, TicketError
-from tickets.extensions import reply_panels
+from tickets.extensions import customer_panel_annotations, customer_panels, reply_panels
 from tickets.forms import (
     AgentReplyForm,
     AgentTicketForm,
@@ -114,6 +114,7 @@ def _detail_context(
         "other_tickets": other_tickets,
         "tags": ticket.tags.all(),
         "reply_panels": reply_panels(),
+        "customer_panels": customer_panels(),
         "macros": macros_for(user=user, ticket=ticket),
         "reply_form": reply_form or AgentReplyForm(initial={"version": ticket.version}),
         "status_form": StatusForm(initial={"status": ticket.status, "version": ticket.version}),
@@ -126,10 +127,19 @@ def _detail_context(
     }
 
 
+def _ticket_for_page(user: User, ticket_id: int) -> Ticket:
+    """The ticket with what the sidebar panels show read in the same query."""
+    return ticket_get_for_user(
+        user=user,
+        ticket_id=ticket_id,
+        queryset=Ticket.objects.annotate(**customer_panel_annotations()),
+    )
+
+
 @require_GET
 @staff_required
 def ticket_detail(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    ticket = _ticket_for_page(request.user, ticket_id)
     reply_form = None
     macro_id = request.GET.get("macro", "")
     if macro_id.isdigit():
@@ -148,7 +158,8 @@ def ticket_detail(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResp
 @require_POST
 @staff_required
 def ticket_reply_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
+    # With the panels' figures: a refused reply renders the whole ticket page again.
+    ticket = _ticket_for_page(request.user, ticket_id)
     form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
