@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from tickets.models import Channel, MessageKind, Status, Ticket
@@ -104,6 +103,16 @@ def test_agent_works_the_queue_and_replies_with_coaching(journey, agent, busy_qu
     page.wait_for_url(f"**/tickets/{expected_top.pk}/")
     expect(page.get_by_role("heading", name="Export broken again")).to_be_visible()
     expect(page.get_by_role("complementary", name="De-escalation guidance")).to_be_visible()
+
+    journey.step("take the ticket: it is assigned to the agent")
+    details = page.get_by_role("complementary", name="Ticket details")
+    expect(details).to_contain_text("Assignee: nobody")
+    details.get_by_role("button", name="Assign to me").click()
+    expect(page.get_by_role("status").filter(has_text="The ticket is yours.")).to_be_visible()
+    expect(details).to_contain_text(f"Assignee: {agent.display_name}")
+    expect(details.get_by_role("button", name="Assign to me")).to_have_count(0)
+    assert Ticket.objects.get(pk=expected_top.pk).assignee == agent
+
     panel = page.get_by_role("region", name="Empathy coaching")
     validation = panel.locator("[data-component=validation] .level")
     reflection = panel.locator("[data-component=reflection] .level")
@@ -130,7 +139,6 @@ def test_agent_works_the_queue_and_replies_with_coaching(journey, agent, busy_qu
     page.get_by_label("Set status").select_option(Status.RESOLVED)
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Reply sent.")).to_be_visible()
-    details = page.get_by_role("complementary", name="Ticket details")
     expect(details.locator(".badge.status-resolved")).to_have_text("Resolved")
     conversation = page.get_by_role("region", name="Conversation")
     expect(conversation.locator("article.msg-reply")).to_contain_text(
@@ -140,6 +148,7 @@ def test_agent_works_the_queue_and_replies_with_coaching(journey, agent, busy_qu
 
     ticket = Ticket.objects.get(pk=expected_top.pk)
     assert ticket.status == Status.RESOLVED
+    assert ticket.assignee == agent
     reply = ticket.messages.get(kind=MessageKind.REPLY)
     assert reply.author == agent
     assert reply.body.startswith("I understand how frustrating")
@@ -155,20 +164,10 @@ def test_agent_works_the_queue_and_replies_with_coaching(journey, agent, busy_qu
     journey.axe("my-empathy-agent")
 
 
-def _route_exists(name: str, *args: object) -> bool:
-    try:
-        reverse(name, args=args)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def test_second_agent_is_warned_someone_is_replying(
     journey, agent, make_user, queue, team, busy_queue
 ):
     """Two agents on one ticket see each other; a message arriving mid-draft is flagged."""
-    if not _route_exists("workspace:presence", 1):
-        pytest.xfail("collision detection not built yet")
     colleague = make_user(first_name="Sam")
     queue.agents.add(colleague)
     team.members.add(colleague)

@@ -1,9 +1,11 @@
-"""Phone-width screens: customers open our mail links on phones, so their pages must fit."""
+"""Screen sizes: customers open our mail links on phones, so their pages must fit; agents
+work on a laptop or a tablet, so the workspace must fit those."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from surveys.models import Survey
 from surveys.services import survey_url
@@ -16,6 +18,12 @@ from .helpers import deliver_outbox, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 740}
+# The issue's "laptop screen and tablet": a 13" laptop and a tablet held either way.
+AGENT_SCREENS = {
+    "laptop": {"width": 1280, "height": 720},
+    "tablet-landscape": {"width": 1024, "height": 768},
+    "tablet-portrait": {"width": 768, "height": 1024},
+}
 
 # Elements sticking out past the right edge of the viewport, deepest first.
 OVERFLOW_JS = """() => {
@@ -75,3 +83,29 @@ def test_agent_ticket_page_fits_a_phone(journey, agent, ticket):
     page.goto(f"/tickets/{ticket.pk}/")
     assert_fits(page, "the agent's ticket page")
     journey.shot("mobile-ticket")
+
+
+@pytest.mark.parametrize("screen", AGENT_SCREENS)
+def test_the_workspace_fits_a_laptop_and_a_tablet(journey, agent, ticket, screen):
+    page = journey.new_page()
+    page.set_viewport_size(AGENT_SCREENS[screen])
+    login(page, agent.username)
+
+    journey.step(f"the queue on a {screen}")
+    page.goto("/tickets/?view=all")
+    assert_fits(page, f"the queue ({screen})")
+    # The ticket's link and the bulk checkbox are on screen, not cut off.
+    row = page.locator("#ticket-rows tr[data-ticket-url]").first
+    expect(row.get_by_role("link", name=ticket.subject)).to_be_in_viewport()
+    expect(row.get_by_role("checkbox")).to_be_in_viewport()
+    journey.shot(f"{screen}-queue")
+
+    journey.step(f"the ticket page on a {screen}")
+    page.goto(f"/tickets/{ticket.pk}/")
+    assert_fits(page, f"the ticket page ({screen})")
+    expect(page.get_by_label("Body")).to_be_visible()
+    journey.shot(f"{screen}-ticket")
+
+    journey.step(f"search on a {screen}")
+    page.goto(f"/tickets/search/?q={ticket.subject.split()[0]}")
+    assert_fits(page, f"search ({screen})")
