@@ -356,6 +356,37 @@ def test_it_records_an_unexpected_analyzer_error_instead_of_retrying_it_forever(
     assert not ReplyScore.objects.exists()
 
 
+def test_it_leaves_a_database_error_to_the_outbox_to_retry(monkeypatch, ticket, agent):
+    """A database hiccup is not bad input: nothing is recorded, the delivery is still owed
+    (the outbox task retries it with backoff, then the sweep), and the retry scores once."""
+    from django.db import OperationalError
+
+    from empathy import services
+    from tickets.outbox import pending_deliveries
+
+    message = reply(ticket, agent)
+    event = replied_event(message)
+    real_rollup_add = services._rollup_add
+
+    def flaky(score):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_rollup_add", flaky)
+    with pytest.raises(OperationalError):
+        event_deliver(event.pk, HANDLER)
+
+    assert not ReplyScore.objects.exists()
+    assert not ScoringFailure.objects.exists()
+    assert not EventDelivery.objects.filter(event=event, handler=HANDLER).exists()
+    assert (event.pk, HANDLER) in pending_deliveries(older_than=timedelta(0))
+
+    monkeypatch.setattr(services, "_rollup_add", real_rollup_add)
+    assert event_deliver(event.pk, HANDLER) is True
+    assert event_deliver(event.pk, HANDLER) is False
+    assert ReplyScore.objects.filter(message=message).count() == 1
+    assert DailyRollup.objects.get(agent=agent).replies == 1
+
+
 def test_it_clears_the_failure_once_the_reply_scores(monkeypatch, ticket, agent):
     message = reply(ticket, agent)
 
