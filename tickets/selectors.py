@@ -306,3 +306,50 @@ def timeline_for_display(ticket: Ticket, *, limit: int = 100) -> list[EventDispl
             )
         )
     return shown
+
+
+@dataclass(frozen=True, slots=True)
+class SlaBadge:
+    """The SLA target a ticket must meet next, as the queue and ticket page badge it."""
+
+    target: str
+    due: datetime
+    state: str  # "breached", "soon" (within BREACHING_SOON), "ok" or "paused"
+    label: str
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def sla_badge(ticket: Ticket, now: datetime) -> SlaBadge | None:
+    """The earliest unmet target with its countdown, from the stored deadlines.
+
+    The same horizon as the "Breaching soon" view, so a ticket badged "soon" is one that
+    view lists. While the clock is paused (pending on the customer) the deadline moves on
+    resume, so no countdown is shown for it.
+    """
+    if not ticket.is_open:
+        return None
+    candidates = []
+    if ticket.first_response_due and not ticket.first_responded_at:
+        candidates.append(("First response", ticket.first_response_due))
+    if ticket.next_response_due:
+        candidates.append(("Next response", ticket.next_response_due))
+    if ticket.resolution_due:
+        candidates.append(("Resolution", ticket.resolution_due))
+    if not candidates:
+        return None
+    target, due = min(candidates, key=lambda c: c[1])
+    if ticket.sla_pauses and ticket.sla_pauses[-1][1] is None:
+        return SlaBadge(target, due, "paused", f"{target}: paused")
+    left = due - now
+    if left <= timedelta(0):
+        return SlaBadge(target, due, "breached", f"{target} overdue {_span(left)}")
+    state = "soon" if left <= BREACHING_SOON else "ok"
+    return SlaBadge(target, due, state, f"{target} in {_span(left)}")

@@ -230,6 +230,58 @@ def test_it_issues_a_fixed_number_of_queries_for_the_queue(
 QUEUE_QUERIES = 5
 
 
+def test_it_badges_each_rows_next_sla_target_with_its_countdown(
+    client_agent, customer, queue
+) -> None:
+    now = timezone.now()
+    late, soon, calm, paused, none = bulk_tickets(5, requester=customer, queue=queue)
+    Ticket.objects.filter(pk=late.pk).update(
+        first_response_due=now - timedelta(minutes=95), resolution_due=now + timedelta(days=1)
+    )
+    # The earliest unmet target counts: next response is due before resolution.
+    Ticket.objects.filter(pk=soon.pk).update(
+        first_responded_at=now - timedelta(hours=1),
+        first_response_due=now - timedelta(hours=2),  # met, so never badged
+        next_response_due=now + timedelta(minutes=50),
+        resolution_due=now + timedelta(hours=8),
+    )
+    Ticket.objects.filter(pk=calm.pk).update(resolution_due=now + timedelta(days=3, hours=1))
+    Ticket.objects.filter(pk=paused.pk).update(
+        status=Status.PENDING,
+        resolution_due=now - timedelta(hours=1),
+        sla_pauses=[[(now - timedelta(hours=2)).isoformat(), None]],
+    )
+
+    content = client_agent.get(QUEUE, {"view": "all"}).content.decode()
+
+    def badge(ticket: Ticket) -> str:
+        row = content[content.index(f'data-ticket-url="{detail(ticket)}"') :]
+        row = row[: row.index("</tr>")]
+        cell = re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+        return re.sub(r' (datetime|title)="[^"]*"', "", cell).strip()
+
+    assert badge(late) == '<time class="badge sla-breached">First response overdue 1 h</time>'
+    assert badge(soon) == '<time class="badge sla-soon">Next response in 49 min</time>'
+    assert badge(calm) == '<time class="badge sla-ok">Resolution in 3 d</time>'
+    # Pending on the customer: the clock stops and the deadline moves on resume.
+    assert badge(paused) == '<time class="badge sla-paused">Resolution: paused</time>'
+    assert badge(none) == "—"
+
+
+def test_the_ticket_page_shows_the_next_sla_target(client_agent, ticket) -> None:
+    ticket.refresh_from_db()
+    assert ticket.first_response_due is not None  # set by the intake
+
+    content = client_agent.get(detail(ticket)).content.decode()
+
+    due = ticket.first_response_due.isoformat()
+    assert re.search(
+        rf'Next SLA: <time class="badge sla-(ok|soon)" datetime="{re.escape(due)}"'
+        r"[^>]*>First response in \d+ (min|h|d)</time>",
+        content,
+    )
+
+
 # Ticket detail ----------------------------------------------------------------------
 
 
