@@ -166,14 +166,15 @@ class _Batch:
     sent: list[Survey] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
     postponed: list[Survey] = field(default_factory=list)
     # Raised while mailing; re-raised once what was already mailed is committed.
     interrupted: BaseException | None = None
 
 
 def _sort_batch(surveys: list[Survey], now: datetime) -> tuple[_Batch, list[Survey]]:
-    """Postpone (customer busy in another batch, quiet hours) and skip (cooldown, no
-    address); return the rest to mail."""
+    """Cancel (ticket reopened), postpone (customer busy in another batch, quiet hours)
+    and skip (cooldown, no address); return the rest to mail."""
     batch = _Batch()
     cooldown_days = settings.ATTUNE_SURVEY_COOLDOWN_DAYS
     customer_ids = {s.customer_id for s in surveys}
@@ -201,6 +202,12 @@ def _sort_batch(surveys: list[Survey], now: datetime) -> tuple[_Batch, list[Surv
     )
     to_mail: list[Survey] = []
     for survey in surveys:
+        # The reopen handler cancels a scheduled survey, but it can run after the delay
+        # (worker down, a backlog on its queue): the ticket's status, read with the
+        # claim, is what says whether it is still done.
+        if survey.ticket.status not in DONE:
+            batch.cancelled.append(survey.pk)
+            continue
         if survey.customer_id in ours:
             later = _quiet_until(survey, now)
         else:
@@ -250,6 +257,8 @@ def _dispatch_batch(surveys: list[Survey], now: datetime) -> _Batch:
         Survey.objects.bulk_update(batch.postponed, ["send_after"])
     if batch.skipped:
         Survey.objects.filter(pk__in=batch.skipped).update(state=Survey.State.SKIPPED)
+    if batch.cancelled:
+        Survey.objects.filter(pk__in=batch.cancelled).update(state=Survey.State.CANCELLED)
     if batch.failed:
         Survey.objects.filter(pk__in=batch.failed).update(send_after=now + SEND_RETRY)
     if batch.sent:

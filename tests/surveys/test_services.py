@@ -135,6 +135,19 @@ def test_it_cancels_even_when_the_reopen_is_handled_before_the_resolution(ticket
     assert mail.outbox == []
 
 
+def test_it_does_not_mail_a_reopened_ticket_whose_reopen_is_not_handled_yet(ticket, agent):
+    # The cancelling handler can run late (a worker down or a backlog on the surveys
+    # queue for longer than the delay): the dispatcher must not survey an open ticket.
+    resolve(ticket, agent)
+    change_status(ticket, agent, Status.OPEN, deliver=False)
+
+    assert surveys_dispatch_due() == 0
+
+    assert mail.outbox == []
+    assert Survey.objects.get().state == Survey.State.CANCELLED
+    assert not TicketEvent.objects.filter(kind=EventKind.SURVEY_SENT).exists()
+
+
 def test_it_surveys_again_after_a_new_resolution(ticket, agent):
     first = resolve(ticket, agent)
     change_status(ticket, agent, Status.OPEN)
