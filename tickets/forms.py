@@ -86,6 +86,8 @@ class AssignForm(forms.Form):
 
 class TagsForm(forms.Form):
     tags = forms.CharField(required=False, max_length=500, help_text="Comma separated")
+    # The ticket page always sends it; callers without a page (scripts) may leave it out.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]

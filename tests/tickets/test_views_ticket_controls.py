@@ -1,8 +1,10 @@
 """Assignment, tags and merge from the ticket page."""
 
 import pytest
+from django.contrib.messages import get_messages
 
 from tickets.models import Status
+from tickets.services import ticket_set_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +31,30 @@ def test_assigning_to_someone_outside_the_queue_is_refused(ticket, client_agent,
 
 
 def test_tags_are_replaced_from_a_comma_separated_list(ticket, client_agent):
-    client_agent.post(f"/tickets/{ticket.pk}/tags/", {"tags": "Billing, refund ,  "})
+    ticket.refresh_from_db()
+    client_agent.post(
+        f"/tickets/{ticket.pk}/tags/", {"tags": "Billing, refund ,  ", "version": ticket.version}
+    )
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "refund"]
+
+
+def test_a_stale_tags_form_keeps_a_colleagues_tag_and_says_why(ticket, client_agent, agent):
+    ticket.refresh_from_db()
+    page = client_agent.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f'name="version" value="{ticket.version}"' in page
+    seen = ticket.version
+    # A colleague tags the ticket after the page was read.
+    ticket_set_tags(ticket=ticket, actor=agent, tags=["vip"])
+
+    response = client_agent.post(
+        f"/tickets/{ticket.pk}/tags/", {"tags": "billing", "version": seen}
+    )
+
+    assert response.status_code == 302
+    assert any(
+        "changed while you were working" in str(m) for m in get_messages(response.wsgi_request)
+    )
+    assert list(ticket.tags.values_list("name", flat=True)) == ["vip"]
 
 
 def test_merge_moves_the_conversation_and_closes_the_source(make_ticket, client_agent):

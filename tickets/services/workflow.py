@@ -123,10 +123,18 @@ def ticket_set_priority(
 
 
 @transaction.atomic
-def ticket_set_tags(*, ticket: Ticket, actor: User | None, tags: Sequence[str]) -> Ticket:
+def ticket_set_tags(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    tags: Sequence[str],
+    expected_version: int | None = None,
+) -> Ticket:
+    """Replace the ticket's tags. The tag field holds the whole list, so a page read before
+    someone else's change would silently drop their tags: the page sends its version."""
     from tickets.services.intake import tags_get_or_create
 
-    ticket = lock_ticket(ticket.pk)
+    ticket = lock_ticket(ticket.pk, expected_version=expected_version)
     before = sorted(ticket.tags.values_list("name", flat=True))
     new_tags = tags_get_or_create(tags)
     after = sorted(t.name for t in new_tags)

@@ -299,7 +299,9 @@ def ticket_tags_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpR
         request,
         ticket,
         form,
-        lambda d: ticket_set_tags(ticket=ticket, actor=request.user, tags=d["tags"]),
+        lambda d: ticket_set_tags(
+            ticket=ticket, actor=request.user, tags=d["tags"], expected_version=d["version"]
+        ),
         "Tags updated.",
     )
 
