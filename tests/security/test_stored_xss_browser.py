@@ -7,6 +7,8 @@ may open, no payload may set its flag, and none of the payload's elements may ex
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,26 @@ def _session(user: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+def require_chromium() -> None:
+    """Skip on a laptop without Chromium; under CI=true fail instead, like the browser tier
+    (tests/browser/conftest.py): a silently skipped XSS check would pass CI unchecked."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but the stored-XSS check cannot run: no {CHROMIUM}", pytrace=False)
+    pytest.skip(f"no {CHROMIUM}")
+
+
+def test_a_missing_chromium_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        require_chromium()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        require_chromium()
+
+
 def test_hostile_text_never_runs_in_the_ticket_pages(
     live_server: Any,
     transactional_db: None,
@@ -60,6 +81,7 @@ def test_hostile_text_never_runs_in_the_ticket_pages(
     agent: User,
     customer: Customer,
 ) -> None:
+    require_chromium()
     hostile = "\n".join(PAYLOADS)
     ticket = make_ticket(subject=PAYLOADS[0][:200], body=hostile)
     ticket_customer_reply(ticket=ticket, customer=customer, body=hostile, channel="portal")
