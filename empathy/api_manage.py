@@ -38,6 +38,7 @@ class WeekSerializer(serializers.Serializer[object]):
     listening_share = serializers.FloatField()
     validation_share = serializers.FloatField()
     reflection_share = serializers.FloatField()
+    tone = serializers.FloatField(help_text="Average tone level of the week, 0 to 2.")
 
 
 class AgentCsatSerializer(serializers.Serializer[object]):

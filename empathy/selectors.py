@@ -119,6 +119,8 @@ class WeekPoint:
     listening_share: float
     validation_share: float
     reflection_share: float
+    # Tone is never "absent" (0 is "needs care"), so its week is an average level, 0-2.
+    tone: float
 
 
 def weekly_trend(*, agents: QuerySet[User], start: date, end: date) -> list[WeekPoint]:
@@ -132,6 +134,7 @@ def weekly_trend(*, agents: QuerySet[User], start: date, end: date) -> list[Week
             lp=Sum("listening_present"),
             vp=Sum("validation_present"),
             rp=Sum("reflection_present"),
+            tone=Sum("tone_sum"),
         )
         .order_by("week")
     )
@@ -147,6 +150,7 @@ def weekly_trend(*, agents: QuerySet[User], start: date, end: date) -> list[Week
                 listening_share=_avg(row["lp"], n),
                 validation_share=_avg(row["vp"], n),
                 reflection_share=_avg(row["rp"], n),
+                tone=_avg(row["tone"], n),
             )
         )
     return points

@@ -152,6 +152,7 @@ def calibrated_figures(
     ).values_list("agent_id", "day", "levels")
     level_sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
     present: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
+    week_sums: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
     for agent_id, day, levels in rows:
         monday = day - timedelta(days=day.weekday())  # the week as TruncWeek gives it
         for name in names:
@@ -159,6 +160,7 @@ def calibrated_figures(
                 level = calibrated_level(*parse_key(key), thresholds[name])
                 level_sums[agent_id][name] += level * n
                 present[monday][name] += n if level > 0 else 0
+                week_sums[monday][name] += level * n
 
     def avg(total: int, count: int) -> float:
         return round(total / count, 2) if count else 0.0
@@ -175,6 +177,7 @@ def calibrated_figures(
 
     def week(p: WeekPoint) -> WeekPoint:
         counts = present[p.week]
+        sums = week_sums[p.week]
         return replace(
             p,
             listening_share=(
@@ -190,6 +193,7 @@ def calibrated_figures(
                 if "reflection" in counts
                 else p.reflection_share
             ),
+            tone=avg(sums["tone"], p.replies) if "tone" in sums else p.tone,
         )
 
     return CalibratedFigures(

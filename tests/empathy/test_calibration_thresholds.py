@@ -312,3 +312,34 @@ def test_calibrating_needs_the_csrf_token(manager, team):
 
     assert client.post(calibrate_url(team), {"action": "calibrate"}).status_code == 403
     assert not Calibration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_weeks_calibrated_tone_is_the_average_of_its_calibrated_levels(agent, ticket):
+    from empathy.selectors import agent_summaries, weekly_trend
+    from empathy.services import reply_score
+    from empathy.team_calibration import calibrated_figures
+    from tickets.services import ticket_reply
+
+    for body in ("Calm down, read the manual.", "Thanks so much, happy to help!", "Done."):
+        reply_score(message=ticket_reply(ticket=ticket, author=agent, body=body))
+    agents = User.objects.filter(pk=agent.pk)
+    today = timezone.localdate()
+    # Strict enough that some replies drop a level: the week's tone must follow.
+    strict = {"tone": Thresholds(weak=1.999, strong=2.999)}
+    figures = calibrated_figures(
+        agents=agents,
+        start=today,
+        end=today,
+        thresholds=strict,
+        summaries=agent_summaries(agents=agents, start=today, end=today),
+        trend=weekly_trend(agents=agents, start=today, end=today),
+    )
+
+    expected = [
+        calibrated_level(s.tone, s.confidence["tone"], strict["tone"])
+        for s in ReplyScore.objects.all()
+    ]
+    ((week,), (summary,)) = figures.trend, figures.summaries
+    assert week.tone == summary.tone == round(sum(expected) / 3, 2)
+    assert week.tone != round(sum(ReplyScore.objects.values_list("tone", flat=True)) / 3, 2)

@@ -223,6 +223,25 @@ def test_it_shows_the_share_of_replies_with_each_component(client_for, manager, 
     assert 0 < point.validation_share < 1
 
 
+RUDE = "Calm down. As I already told you, you should have read the manual."
+
+
+def test_my_empathy_trend_shows_each_week_by_component_tone_included(client_for, agent, upset):
+    scores = [scored(upset, agent, EMPATHIC), scored(upset, agent, RUDE)]
+    scores.append(scored(upset, agent, PLAIN, days_ago=7))
+    this_week, last_week = scores[:2], scores[2:]
+
+    page = client_for(agent).get(MINE, {"start": (timezone.localdate() - timedelta(days=14))})
+    older, newer = page.context["trend"]
+
+    for point, week in ((older, last_week), (newer, this_week)):
+        assert point.replies == len(week)
+        assert point.listening_share == round(sum(s.listening > 0 for s in week) / len(week), 2)
+        assert point.tone == round(sum(s.tone for s in week) / len(week), 2)
+    assert len({s.tone for s in this_week}) == 2  # the week's average is not one reply's
+    assert '<th scope="col">Tone (0-2)</th>' in page.content.decode()
+
+
 def test_it_shows_an_admin_every_team(
     client_for, admin_user, agent, other_agent, ticket, other_ticket
 ):
