@@ -138,14 +138,13 @@ def ticket_neighbours(
     slot = IntegerField()
     # Only what the links show: a UNION of whole rows cost more to build than to run.
     shown = ("pk", "subject", "status", "created_at")
+    following = queue_tickets(user=user, view="all")
+    if ticket.is_open:
+        following = _after(following, Cursor(ticket.priority_score, ticket.created_at, ticket.pk))
+    # A resolved or closed ticket has left the queue (score 0, so nothing sorts after it):
+    # the next one to work on is then the top of the queue, as after "resolve" by key.
     following = (
-        _after(
-            queue_tickets(user=user, view="all"),
-            Cursor(ticket.priority_score, ticket.created_at, ticket.pk),
-        )
-        .order_by(*QUEUE_ORDER)
-        .only(*shown)
-        .annotate(slot=Value(0, output_field=slot))[:1]
+        following.order_by(*QUEUE_ORDER).only(*shown).annotate(slot=Value(0, output_field=slot))[:1]
     )
     same_requester = (
         tickets_visible_to(user)

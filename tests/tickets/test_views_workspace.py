@@ -338,6 +338,23 @@ def test_it_shows_no_next_ticket_after_the_last_one_in_the_queue(client_agent, m
     assert [t.subject for t in response.context["other_tickets"]] == ["Top"]
 
 
+def test_after_resolving_the_next_ticket_is_the_top_of_the_queue(
+    client_agent, make_ticket, agent
+) -> None:
+    top = make_ticket(subject="Top", urgency="urgent")
+    make_ticket(subject="Middle")
+    done = make_ticket(subject="Done", urgency="low")
+
+    response = client_agent.post(
+        action("status", done), {"status": Status.RESOLVED, "version": done.version}
+    )
+    assert response.status_code == 302
+
+    response = client_agent.get(detail(done))
+    assert response.context["ticket"].status == Status.RESOLVED
+    assert response.context["next_ticket"] == top
+
+
 def test_it_shows_each_message_with_its_author_kind_time_channel_and_files(
     client_agent, ticket, agent, settings
 ) -> None:
