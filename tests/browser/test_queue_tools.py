@@ -104,3 +104,41 @@ def test_j_reaches_rows_added_by_load_more(journey, agent, long_queue):
     for _ in range(PAGE_SIZE + 1):
         page.keyboard.press("j")
     expect(rows.nth(PAGE_SIZE)).to_have_class(re.compile(r"\bcursor\b"), timeout=2_000)
+
+
+def test_ticket_page_shortcuts_note_take_resolve_and_next(journey, agent, long_queue):
+    page = journey.new_page()
+    login(page, agent.username)
+    page.goto("/tickets/?view=all")
+    top = page.locator("#ticket-rows tr[data-ticket-url]").first
+    url = top.get_attribute("data-ticket-url")
+    pk = int(url.rstrip("/").rsplit("/", 1)[1])
+    page.goto(url)
+
+    journey.step("'n' switches the editor to an internal note and focuses it")
+    page.locator("h1").click()
+    page.keyboard.press("n")
+    expect(page.get_by_label("Internal note")).to_be_checked()
+    expect(page.get_by_label("Body")).to_be_focused()
+    page.locator("h1").click()
+    page.keyboard.press("r")
+    expect(page.get_by_label("Public reply")).to_be_checked()
+
+    journey.step("'a' assigns the ticket to me")
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    expect(page.get_by_role("status").filter(has_text="The ticket is yours.")).to_be_visible()
+    assert Ticket.objects.get(pk=pk).assignee == agent
+
+    journey.step("'e' resolves it")
+    page.locator("h1").click()
+    page.keyboard.press("e")
+    expect(page.get_by_role("status").filter(has_text="Status updated.")).to_be_visible()
+    assert Ticket.objects.get(pk=pk).status == "resolved"
+
+    journey.step("']' goes to the next ticket in the queue")
+    next_url = page.get_by_role("link", name="Next ticket →").get_attribute("href")
+    page.locator("h1").click()
+    page.keyboard.press("]")
+    page.wait_for_url(f"**{next_url}")
+    assert next_url != url
