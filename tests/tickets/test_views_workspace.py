@@ -535,6 +535,29 @@ def test_it_posts_a_public_reply(client_agent, ticket, agent) -> None:
     assert (ticket.status, ticket.assignee, ticket.version) == (Status.PENDING, agent, 2)
 
 
+def test_it_posts_a_note_with_attachments_staff_only(client_agent, client_customer, ticket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [
+        SimpleUploadedFile("trace.log", b"stack trace", content_type="text/plain"),
+        SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n", content_type="image/png"),
+    ]
+    response = client_agent.post(
+        action("reply", ticket),
+        {"kind": "note", "body": "Logs attached.", "version": 1, "attachments": files},
+    )
+
+    assert response.status_code == 302
+    assert "Note added." in flash(response)
+    note = ticket.messages.get(kind=MessageKind.NOTE)
+    assert sorted(a.filename for a in note.attachments.all()) == ["screen.png", "trace.log"]
+    page = client_agent.get(detail(ticket)).content.decode()
+    for a in note.attachments.all():
+        assert f'href="{reverse("files:attachment", args=[a.pk])}" download' in page
+        # An internal note's files stay internal.
+        assert client_customer.get(reverse("files:attachment", args=[a.pk])).status_code == 404
+
+
 def test_it_posts_a_reply_and_resolves(client_agent, ticket) -> None:
     client_agent.post(
         action("reply", ticket),
