@@ -72,6 +72,8 @@ OPS: list[Op] = [
     Op("login", "GET",                    (200,   302,   302,   302,   302,   302,   302)),
     Op("login", "POST",                   (200,   302,   302,   302,   302,   302,   302),
        data=lambda w: {"username": "nobody", "password": "wrong"}),
+    Op("login", "PUT",                    (200,   302,   302,   302,   302,   302,   302),
+       note="Django's LoginView treats PUT as POST"),
     Op("logout", "GET",                   (405,   405,   405,   405,   405,   405,   405)),
     Op("logout", "POST",                  (302,   302,   302,   302,   302,   302,   302)),
     Op("public:new", "GET",               (200,   200,   200,   200,   200,   200,   200)),
