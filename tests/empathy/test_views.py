@@ -322,6 +322,22 @@ def test_it_shows_the_reply_to_its_agents_manager(client_for, manager, agent, ti
     assert "The CSV export stops at 40% since Monday." in content  # what the customer wrote
 
 
+def test_the_review_page_shows_the_analyzers_spans_with_their_polarity(
+    client_for, manager, agent, ticket
+):
+    score = scored(ticket, agent, RUDE)
+    negative = [s for s in score.spans if s["polarity"] == "-"]
+    assert negative, score.spans
+
+    content = client_for(manager).get(review_url(score)).content.decode()
+
+    for span in score.spans:
+        css = "span-neg" if span["polarity"] == "-" else "span-pos"
+        badge = f'<span class="badge">{span["component"]}</span>'
+        assert f'<li class="span {css}">{badge} <q>' in content
+    assert content.count('class="span span-neg"') == len(negative)
+
+
 def test_it_saves_the_managers_review(client_for, manager, agent, ticket):
     score = scored(ticket, agent)
 
