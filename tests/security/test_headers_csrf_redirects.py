@@ -19,9 +19,14 @@ from django.urls import reverse
 from tests.security.conftest import A_NOTE, ROLES, World
 from tests.security.matrix import LOGIN, POST_OPS, Op
 from tests.security.requests import DENIED, global_state, path_for, send
-from tickets.models import Attachment, Channel, EventKind, Message, TicketEvent
+from tickets.models import Attachment, Channel, EventKind, Message, Status, TicketEvent
 from tickets.outbox import event_deliver, handlers_for
-from tickets.services import customer_get_or_create, ticket_create, ticket_reply
+from tickets.services import (
+    customer_get_or_create,
+    ticket_change_status,
+    ticket_create,
+    ticket_reply,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,8 +305,13 @@ def test_a_crlf_in_subject_or_name_cannot_add_mail_headers(text: str, world: Wor
 def test_customer_mail_never_carries_internal_notes_or_other_customers(world: World) -> None:
     mail.outbox.clear()
     ticket_reply(ticket=world.ticket_a, author=world.user("agent_x"), body="Public answer.")
+    ticket_change_status(ticket=world.ticket_a, actor=world.user("agent_x"), status=Status.RESOLVED)
     _deliver_mail(world.ticket_a.pk)
-    assert mail.outbox
+    # Every kind of customer mail: received, each reply, resolved.
+    subjects = " ".join(sent.subject for sent in mail.outbox)
+    assert "Re:" in subjects
+    assert "resolved" in subjects.lower()
+    assert "received" in subjects.lower()
     for sent in mail.outbox:
         text = sent.body + "".join(str(part[0]) for part in sent.alternatives)  # type: ignore[attr-defined]
         assert A_NOTE not in text
