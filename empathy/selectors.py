@@ -253,6 +253,19 @@ def feedback_for(agent: User, *, limit: int = 30) -> list[Review]:
     return list(feedback_received(agent).order_by("-created_at")[:limit])
 
 
+def reflections_of(agent: User, *, limit: int = 10) -> list[Reflection]:
+    """The agent's own latest reflections, for them alone: one query.
+
+    Only the ticket's number is shown, not its subject: an agent who has since left the
+    queue may no longer open the ticket, but what they wrote is still theirs.
+    """
+    return list(
+        Reflection.objects.filter(agent=agent)
+        .only("ticket_id", "went_well", "do_differently", "created_at")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def random_sample(
     *, agents: QuerySet[User], end: date, size: int = 5, viewer: User | None = None
 ) -> list[ReplyScore]:

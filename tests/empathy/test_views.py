@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from empathy.models import ReplyScore, Review, ScoringFailure
+from empathy.models import Reflection, ReplyScore, Review, ScoringFailure
 from empathy.services import reply_score, review_save
 from tickets.models import Channel, Message, MessageKind, Ticket
 from tickets.services import ticket_customer_reply, ticket_reply
@@ -517,14 +517,14 @@ def test_it_refuses_my_empathy_to_a_customer(client_customer):
     assert client_customer.get(MINE).status_code == 403
 
 
-# session, user, weekly trend, summary, feedback, reflection prompts, exemplary,
-# + the team calibration in force (1): the agent reads levels on their team's scale.
-MINE_QUERIES = 8
+# session, user, weekly trend, summary, feedback, reflection prompts, own reflections,
+# exemplary, + the team calibration in force (1): the agent reads levels on their team's scale.
+MINE_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [2, 12])
 def test_it_renders_my_empathy_in_a_fixed_number_of_queries(
-    client_agent, django_assert_num_queries, manager, agent, teammate, ticket, n
+    client_agent, django_assert_num_queries, manager, agent, teammate, ticket, make_ticket, n
 ):
     for i in range(n):
         score = scored(ticket, agent if i % 2 else teammate)
@@ -532,10 +532,32 @@ def test_it_renders_my_empathy_in_a_fixed_number_of_queries(
             score=score, reviewer=manager, levels={}, feedback=f"Note {i}", exemplary=i % 3 == 0
         )
 
+        Reflection.objects.create(agent=agent, ticket=make_ticket(), went_well=f"Calm {i}")
+
     with django_assert_num_queries(MINE_QUERIES):
         response = client_agent.get(MINE)
 
     assert len(response.context["feedback"]) == n // 2
+    assert len(response.context["reflections"]) == min(n, 10)
+
+
+def test_my_empathy_shows_the_agent_their_reflections_and_nobody_else(
+    client_for, agent, teammate, make_ticket
+):
+    ticket = make_ticket()
+    Reflection.objects.create(
+        agent=agent, ticket=ticket, went_well="Named the frustration", do_differently="Ask sooner"
+    )
+
+    mine = client_for(agent).get(MINE).content.decode()
+    theirs = client_for(teammate).get(MINE).content.decode()
+
+    assert "My reflections" in mine
+    assert f"#{ticket.pk}" in mine
+    assert "Named the frustration" in mine
+    assert "Ask sooner" in mine
+    assert "Named the frustration" not in theirs
+    assert "My reflections" not in theirs
 
 
 # Failures are visible to admins -----------------------------------------------------------
