@@ -18,6 +18,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
+from tests.security.hostile_corpus import TEXT
 from tickets.models import Customer, Ticket
 from tickets.services import ticket_customer_reply, ticket_note_add, ticket_reply, ticket_set_tags
 from tickets.services.attachments import AttachmentInput
@@ -35,6 +36,10 @@ PAYLOADS = [
     "' autofocus onfocus='window.__pwned=6' x='",
     '<details id="pwn7" open ontoggle="window.__pwned=7">',
 ]
+
+# The hand-written corpus's stored-XSS families too: any of them that ran would open an
+# alert dialog or leave a script, an on* attribute or a javascript: link in the page.
+CORPUS_XSS = [text for family in ("script", "handler", "jslink", "markup") for text in TEXT[family]]
 
 PROBE = """() => ({
   pwned: window.__pwned || null,
@@ -82,7 +87,7 @@ def test_hostile_text_never_runs_in_the_ticket_pages(
     customer: Customer,
 ) -> None:
     require_chromium()
-    hostile = "\n".join(PAYLOADS)
+    hostile = "\n".join(PAYLOADS + CORPUS_XSS)
     ticket = make_ticket(subject=PAYLOADS[0][:200], body=hostile)
     ticket_customer_reply(ticket=ticket, customer=customer, body=hostile, channel="portal")
     ticket_reply(
