@@ -355,7 +355,10 @@ def _shouting(tokens: _Tokens) -> tuple[Evidence | None, float]:
 
 
 def _noisy_or(weights: list[float]) -> float:
-    return 1.0 - math.prod(1.0 - weight for weight in weights)
+    # Rounded: the product's float error depends on the factors' order, so one more
+    # signal could come out one ulp *lower* (0.60625 -> 0.6062499999...), which breaks
+    # "more anger never lowers frustration". Rounding is monotone and hides that noise.
+    return round(1.0 - math.prod(1.0 - weight for weight in weights), 9)
 
 
 def _frustration(tokens: _Tokens, found: list[Evidence]) -> FrustrationSignal:
