@@ -849,12 +849,12 @@ def generate(tickets: int, db: str, seed: int) -> dict[str, object]:
             """
             INSERT INTO empathy_dailyrollup (day, version, replies, overall_sum, listening_sum,
                 validation_sum, reflection_sum, tone_sum, listening_present, validation_present,
-                reflection_present, challenging, agent_id)
+                reflection_present, challenging, agent_id, levels)
             SELECT (replied_at AT TIME ZONE 'UTC')::date, version, count(*), sum(overall),
                 sum(listening), sum(validation), sum(reflection), sum(tone),
                 count(*) FILTER (WHERE listening > 0), count(*) FILTER (WHERE validation > 0),
                 count(*) FILTER (WHERE reflection > 0), count(*) FILTER (WHERE challenging),
-                agent_id
+                agent_id, '{}'::jsonb
             FROM empathy_replyscore GROUP BY 1, 2, agent_id
             """
         )
