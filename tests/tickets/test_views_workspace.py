@@ -141,6 +141,37 @@ def test_it_shows_the_agents_own_tickets_by_default(client_agent, agent, make_ti
     assert response.context["tickets"] == [mine]
 
 
+def test_the_unassigned_team_and_breaching_views_each_list_their_tickets(
+    client_agent, agent, customer, queue, other_queue, make_user
+) -> None:
+    # The agent also works the billing queue, but is not a member of its team.
+    other_queue.agents.add(agent)
+    colleague = make_user(first_name="Sam")
+    now = timezone.now()
+    [mine] = bulk_tickets(1, requester=customer, queue=queue, assignee=agent)
+    [theirs] = bulk_tickets(1, requester=customer, queue=queue, assignee=colleague)
+    [nobodys] = bulk_tickets(1, requester=customer, queue=queue)
+    [billing] = bulk_tickets(1, requester=customer, queue=other_queue)
+    Ticket.objects.filter(pk=theirs.pk).update(first_response_due=now + timedelta(minutes=90))
+    Ticket.objects.filter(pk=billing.pk).update(resolution_due=now - timedelta(minutes=5))
+    # Answered in time: a passed first-response deadline no longer counts.
+    Ticket.objects.filter(pk=mine.pk).update(
+        first_response_due=now - timedelta(hours=1), first_responded_at=now - timedelta(hours=2)
+    )
+    Ticket.objects.filter(pk=nobodys.pk).update(resolution_due=now + timedelta(hours=3))
+
+    def listed(view: str) -> set[int]:
+        response = client_agent.get(QUEUE, {"view": view})
+        assert response.status_code == 200
+        return {t.pk for t in response.context["tickets"]}
+
+    assert listed("mine") == {mine.pk}
+    assert listed("unassigned") == {nobodys.pk, billing.pk}
+    assert listed("team") == {mine.pk, theirs.pk, nobodys.pk}
+    assert listed("breaching") == {theirs.pk, billing.pk}
+    assert listed("all") == {mine.pk, theirs.pk, nobodys.pk, billing.pk}
+
+
 def test_it_leaves_done_and_merged_tickets_out_of_the_queue(
     client_agent, make_ticket, agent
 ) -> None:
