@@ -112,11 +112,19 @@ def _detail_context(
         "next_ticket": next_ticket,
         "events": timeline_for_display(ticket),
         "other_tickets": other_tickets,
-        "tags": ticket.tags.all(),
         "reply_panels": reply_panels(),
         "customer_panels": customer_panels(),
         "macros": macros_for(user=user, ticket=ticket),
         "reply_form": reply_form or AgentReplyForm(initial={"version": ticket.version}),
+        **_controls_context(ticket),
+    }
+
+
+def _controls_context(ticket: Ticket) -> dict[str, Any]:
+    """What the ticket's controls section shows: on the page and in its htmx answers."""
+    return {
+        "ticket": ticket,
+        "tags": ticket.tags.all(),
         "status_form": StatusForm(initial={"status": ticket.status, "version": ticket.version}),
         "queue_agents": User.objects.filter(queues=ticket.queue_id, is_active=True).order_by(
             "first_name", "pk"
@@ -240,10 +248,8 @@ def ticket_take_post(request: AuthenticatedHttpRequest, ticket_id: int) -> HttpR
     try:
         ticket_take(ticket=ticket, agent=request.user)
     except TicketError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The ticket is yours.")
-    return redirect("workspace:detail", ticket_id=ticket.pk)
+        return _answer(request, ticket, messages.ERROR, " ".join(exc.messages))
+    return _answer(request, ticket, messages.SUCCESS, "The ticket is yours.")
 
 
 def _apply(
@@ -254,15 +260,44 @@ def _apply(
     success: str,
 ) -> HttpResponse:
     if not form.is_valid():
-        messages.error(request, "That change could not be read; please try again.")
-    else:
-        try:
-            action(form.cleaned_data)
-        except TicketError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, success)
-    return redirect("workspace:detail", ticket_id=ticket.pk)
+        return _answer(
+            request, ticket, messages.ERROR, "That change could not be read; please try again."
+        )
+    try:
+        action(form.cleaned_data)
+    except TicketError as exc:
+        return _answer(request, ticket, messages.ERROR, " ".join(exc.messages))
+    return _answer(request, ticket, messages.SUCCESS, success)
+
+
+def _answer(
+    request: AuthenticatedHttpRequest, ticket: Ticket, level: int, text: str
+) -> HttpResponse:
+    """How a ticket control answers: its section for htmx, else back to the whole page.
+
+    Without JavaScript the message is flashed and the page reloads (post/redirect/get).
+    An htmx request gets the controls section, read again after the write (or the
+    refusal), so it shows the new state, the message, and the version the next submit
+    must carry. Refusals answer 200 too: htmx does not swap 4xx responses, and a refusal
+    the agent cannot see would be a silent failure.
+    """
+    if not request.htmx:
+        messages.add_message(request, level, text)
+        return redirect("workspace:detail", ticket_id=ticket.pk)
+    fresh = ticket_get_for_user(user=request.user, ticket_id=ticket.pk)
+    context = _controls_context(fresh)
+    context["controls_notice"] = {"level": messages.DEFAULT_TAGS[level], "text": text}
+    # The page's reply editor carries the version it was rendered at. After the agent's
+    # own change it would be refused as stale, so it follows along, but only when this
+    # change alone moved the version: a colleague's change in between must still stop
+    # a reply written against what the page showed.
+    page_version = request.POST.get("version", "")
+    context["refresh_reply_version"] = (
+        level == messages.SUCCESS
+        and page_version.isdigit()
+        and fresh.version in (int(page_version), int(page_version) + 1)
+    )
+    return render(request, "tickets/workspace/detail.html#ticket-controls", context)
 
 
 @require_POST
@@ -271,14 +306,14 @@ def ticket_assign_post(request: AuthenticatedHttpRequest, ticket_id: int) -> Htt
     ticket = ticket_get_for_user(user=request.user, ticket_id=ticket_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That assignment could not be read; please try again.")
-        return redirect("workspace:detail", ticket_id=ticket.pk)
+        return _answer(
+            request, ticket, messages.ERROR, "That assignment could not be read; please try again."
+        )
     assignee = None
     if form.cleaned_data["assignee"]:
         assignee = User.objects.filter(pk=form.cleaned_data["assignee"], is_active=True).first()
         if assignee is None:
-            messages.error(request, "No such agent.")
-            return redirect("workspace:detail", ticket_id=ticket.pk)
+            return _answer(request, ticket, messages.ERROR, "No such agent.")
     return _apply(
         request,
         ticket,
