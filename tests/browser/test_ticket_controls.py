@@ -36,6 +36,7 @@ def test_status_and_assignment_swap_in_place_and_work_without_javascript(
     status_form.get_by_role("button", name="Set").click()
     expect(controls.get_by_role("status")).to_have_text("Status updated.")
     expect(controls).to_contain_text("Status: On hold")
+    expect(page.locator("#ticket-timeline li").first).to_contain_text("Status changed")
     assert page.evaluate("window.__sameDocument") == "kept", "the status change reloaded the page"
     assert page.url.endswith(url)
 

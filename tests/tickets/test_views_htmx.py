@@ -49,6 +49,9 @@ def test_a_status_change_answers_with_the_controls_showing_the_new_status(
     assert "Status updated." in html
     assert '<option value="on_hold" selected>' in html
     assert versions_in(html) == {"2"}
+    # The timeline is replaced out of band, with the change just made on top.
+    timeline = html[html.index('<section class="card" id="ticket-timeline" hx-swap-oob="true">') :]
+    assert re.search(r'<ol class="timeline"><li><time [^>]*>[^<]*</time> Status changed', timeline)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.version) == (Status.ON_HOLD, 2)
     assert ticket.events.get(kind=EventKind.STATUS_CHANGED).actor == agent
@@ -217,7 +220,8 @@ def test_the_controls_answer_issues_a_fixed_number_of_queries(
 
 # Session, user, ticket (access check); the status change itself (savepoint, locked
 # re-read, event, the two rescoring reads, update, release); then the section: the
-# ticket read again, colleagues to assign to, tags. However many agents or tags.
-STATUS_ANSWER_QUERIES = 13
+# ticket read again, colleagues to assign to, tags, the timeline's events with their
+# actors. However many agents, tags or events.
+STATUS_ANSWER_QUERIES = 14
 # A stale version is refused inside the same transaction before anything is written.
-REFUSED_ANSWER_QUERIES = 10
+REFUSED_ANSWER_QUERIES = 11

@@ -286,6 +286,7 @@ def _answer(
         return redirect("workspace:detail", ticket_id=ticket.pk)
     fresh = ticket_get_for_user(user=request.user, ticket_id=ticket.pk)
     context = _controls_context(fresh)
+    context["events"] = timeline_for_display(fresh)
     context["controls_notice"] = {"level": messages.DEFAULT_TAGS[level], "text": text}
     # The page's reply editor carries the version it was rendered at. After the agent's
     # own change it would be refused as stale, so it follows along, but only when this
