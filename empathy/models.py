@@ -46,6 +46,13 @@ class ReplyScore(models.Model):
                 name="score_agent_lowest",
                 condition=models.Q(opportunity__in=["normal", "high"]),
             ),
+            # The dashboard's low-CSAT list: the scores of a few thousand low-rated tickets
+            # looked up by ticket and read from the index alone (period, agent, score and
+            # id are all here), not from the wide score rows (empathy.selectors.low_csat_scores).
+            models.Index(
+                fields=["ticket", "version", "replied_at", "agent", "overall", "id"],
+                name="score_ticket_low_csat",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -202,6 +202,31 @@ def test_low_csat_counts_only_ratings_answered_since_the_period_began(manager, a
     assert len(low_csat_scores(agents=agents, start=start, end=end, viewer=manager)) == 1
 
 
+def test_low_csat_keeps_the_lowest_scored_replies_when_more_qualify_than_it_shows(
+    manager, agent, teammate, make_ticket
+):
+    tickets = [make_ticket() for _ in range(3)]
+    replies = [
+        score(tickets[0], agent, 60),
+        score(tickets[0], teammate, 15, days_ago=2),
+        score(tickets[1], agent, 15),  # same score, more recent: first
+        score(tickets[1], teammate, 80),
+        score(tickets[2], agent, 30, days_ago=5),
+    ]
+    for t in tickets:
+        survey(t, [agent, teammate], rating=2)
+    start, end = period()
+
+    low = low_csat_scores(
+        agents=agents_managed_by(manager), start=start, end=end, limit=3, viewer=manager
+    )
+
+    expected = sorted(replies, key=lambda s: (s.overall, -s.replied_at.timestamp()))[:3]
+    assert [s.pk for s in low] == [s.pk for s in expected]
+    # Each is read with its context in the same query: the customer message it answered.
+    assert low[0].customer_body == tickets[1].messages.get(kind=MessageKind.CUSTOMER).body
+
+
 # Per-reply scatter -----------------------------------------------------------------------
 
 
