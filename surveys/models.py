@@ -68,6 +68,14 @@ class Survey(models.Model):
             ),
             models.Index(fields=["customer", "sent_at"], name="survey_customer_sent"),
             models.Index(fields=["answered_at"], name="survey_answered"),
+            # The dashboard's survey counts per agent (empathy.csat.agents_csat): the
+            # answered surveys since the period began, with every column the count
+            # filters on or adds up, read from the index alone rather than the wide rows.
+            models.Index(
+                fields=["answered_at", "queue", "sent_at", "state", "rating", "understood", "id"],
+                name="survey_answered_counts",
+                condition=models.Q(rating__isnull=False),
+            ),
             # The dashboard's low-CSAT list: the period's ratings 1-2 alone, with what it
             # needs (ticket, reason) read from the index, instead of every answered survey
             # since the period began from `survey_answered` (empathy.selectors.low_csat_scores).
