@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
@@ -30,10 +31,13 @@ def window_hit(key: str, seconds: int) -> tuple[int, float] | None:
     """
     if not redis_usable():
         return None
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
+    # `django.core.cache.cache` is a proxy: isinstance() sees the proxy, never the Redis
+    # backend behind it, and every request took the three-call path below.
+    backend = caches[DEFAULT_CACHE_ALIAS] if isinstance(cache, ConnectionProxy) else cache
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
         try:
-            pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=True)
+            pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=True)
             pipe.set(full_key, 0, ex=seconds, nx=True)
             pipe.incr(full_key)
             pipe.pttl(full_key)

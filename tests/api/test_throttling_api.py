@@ -132,7 +132,7 @@ def test_a_request_is_counted_in_one_redis_round_trip(
     """DRF's own throttle reads and rewrites a list of timestamps: two round trips."""
     window_hit("throttle_user_1:n", 60)  # the connection is opened (and its database chosen)
     sent: list[Any] = []
-    send = AbstractConnection.send_packed_command
+    send: Any = AbstractConnection.send_packed_command
 
     def counting(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
         sent.append(command)
@@ -164,3 +164,34 @@ def test_a_window_key_always_carries_its_expiry(on_redis: Any) -> None:
 
     client = on_redis._cache.get_client(write=True)
     assert 0 < client.pttl(on_redis.make_and_validate_key("throttle_user_3:n")) <= 60_000
+
+
+def test_the_configured_redis_cache_is_counted_in_one_round_trip_too(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production reaches the cache through Django's `cache` proxy, not an instance."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.resilience.ResilientRedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": "test-throttle-proxy",
+        }
+    }
+    window_hit("throttle_user_4:n", 60)  # the connection is opened
+    sent: list[Any] = []
+    send: Any = AbstractConnection.send_packed_command
+
+    def counting(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
+        sent.append(command)
+        send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+
+    counted = window_hit("throttle_user_4:n", 60)
+
+    assert len(sent) == 1
+    assert counted is not None
+    assert counted[0] == 2
+    cache.delete("throttle_user_4:n")

@@ -91,8 +91,10 @@ def ticket_create(
     # and no reading back the message just written.
     ticket_refresh(ticket, now=now, customer_bodies=[body])
     ticket.save(force_insert=True)
-    if tags:
-        ticket.tags.set(tags_get_or_create(tags))
+    tag_objects = tags_get_or_create(tags) if tags else []
+    if tag_objects:
+        ticket.tags.set(tag_objects)
+    _tags_known(ticket, tag_objects)
     message = Message.objects.create(
         ticket=ticket,
         kind=MessageKind.CUSTOMER,
@@ -117,6 +119,19 @@ def ticket_create(
         if agent is not None and assign(ticket, agent, actor=None, reason="round robin"):
             ticket.save(update_fields=["assignee"])
     return ticket
+
+
+def _tags_known(ticket: Ticket, tags: list[Tag]) -> None:
+    """Remember a new ticket's tags on it, as `prefetch_related("tags")` would.
+
+    They are exactly the ones just set (sorted by name, like every ticket answer lists
+    them), so answering with the ticket needs no query for them. Adding or removing a tag
+    through `ticket.tags` drops this cache, as it drops a prefetched one.
+    """
+    known = Tag.objects.filter(pk__in=[tag.pk for tag in tags]).order_by("name")
+    known._result_cache = list(tags)
+    known._prefetch_done = True  # type: ignore[attr-defined] # as prefetch_related sets it
+    ticket._prefetched_objects_cache = {"tags": known}  # type: ignore[attr-defined]
 
 
 def tags_get_or_create(names: Sequence[str]) -> list[Tag]:
