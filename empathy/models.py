@@ -46,6 +46,12 @@ class ReplyScore(models.Model):
                 name="score_agent_lowest",
                 condition=models.Q(opportunity__in=["normal", "high"]),
             ),
+            # The dashboard's random sample: the week's ids and tickets, shuffled without
+            # reading the score rows (empathy.selectors.random_sample).
+            models.Index(
+                fields=["agent", "version", "replied_at", "ticket", "id"],
+                name="score_agent_week",
+            ),
             # The dashboard's low-CSAT list: the scores of a few thousand low-rated tickets
             # looked up by ticket and read from the index alone (period, agent, score and
             # id are all here), not from the wide score rows (empathy.selectors.low_csat_scores).

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -271,14 +272,36 @@ def random_sample(
 ) -> list[ReplyScore]:
     """A random handful from the last week: reviews should not only ever see the worst.
 
-    One query: the draw orders only the week's score ids (narrow rows), and the reply,
-    ticket and customer message are read for the `size` drawn.
+    One query, uniform over the week's replies `viewer` may open. The week's score ids
+    and tickets are shuffled from the `score_agent_week` index alone (narrow entries, no
+    score rows), and only then is each drawn reply's ticket checked against what the
+    viewer may open, lazily, until `size` pass: a random order filtered is still a random
+    order, so the draw is as fair as shuffling the visible ones first, but a manager
+    who sees their team's tickets costs `size` ticket look-ups, not one per reply of the
+    week (6,500 at 1M, most of the 30-40 ms this took). The reply, ticket and customer
+    message are read for the `size` drawn.
     """
     start = end - timedelta(days=6)  # seven days including `end`
-    drawn = (
-        _team_scores(agents=agents, start=start, end=end, viewer=viewer)
+    week = (
+        ReplyScore.objects.filter(
+            in_days("replied_at", start, end), agent__in=agents, version=VERSION
+        )
         .order_by("?")
-        .values("pk")[:size]
+        .values("id", "ticket_id")
+    )
+    week_sql, week_params = week.query.sql_with_params()
+    # The shuffled week is a derived table (ORDER BY in a subquery is never flattened
+    # into the outer query), so the LIMIT stops the visibility checks after `size` pass.
+    # The ORM has no subquery in FROM; the rule of who may open what stays the one in
+    # `tickets_visible_to`, compiled and applied to the derived table's ticket.
+    where, where_params = "", ()
+    if viewer is not None:
+        visible = tickets_visible_to(viewer).filter(pk=RawSQL("drawn.ticket_id", ())).values("pk")
+        visible_sql, where_params = visible.query.sql_with_params()
+        where = f"WHERE EXISTS ({visible_sql})"
+    drawn = RawSQL(  # noqa: S611 (the SQL is the ORM's own, its values are parameters)
+        f"SELECT drawn.id FROM ({week_sql}) AS drawn {where} LIMIT %s",  # noqa: S608
+        (*week_params, *where_params, size),
     )
     return list(scores_with_context(ReplyScore.objects.filter(pk__in=drawn)).order_by("?"))
 

@@ -161,6 +161,22 @@ def test_the_random_sample_is_the_whole_week_when_it_is_small(manager, agent, ti
     assert {s.pk for s in drawn} == week
 
 
+def test_the_random_sample_draws_only_replies_the_viewer_may_open(
+    manager, agent, ticket, other_ticket
+):
+    # Most of the week is on a queue the manager does not see: the draw must still find
+    # the visible ones, and only those.
+    for i in range(12):
+        score(other_ticket, agent, 40 + i)
+    visible = {score(ticket, agent, 60).pk, score(ticket, agent, 70, days_ago=2).pk}
+
+    drawn = random_sample(
+        agents=agents_managed_by(manager), end=timezone.localdate(), size=5, viewer=manager
+    )
+
+    assert {s.pk for s in drawn} == visible
+
+
 # Low CSAT --------------------------------------------------------------------------------
 
 
