@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -267,6 +279,50 @@ def reflections_of(agent: User, *, limit: int = 10) -> list[Reflection]:
     )
 
 
+def _first_passing(
+    ordered: QuerySet[Any, Any],
+    *,
+    order: Sequence[str],
+    limit: int,
+    viewer: User | None,
+    unless: QuerySet[Survey] | None = None,
+) -> RawSQL:
+    """The ids of the first `limit` of `ordered` (narrow rows: id, ticket_id and the
+    `order` columns, sorted on them; "-" for descending) whose ticket `viewer` may open
+    and, given `unless`, no row of it matches: a subquery for `pk__in`.
+
+    The ordered candidates are a derived table (PostgreSQL never flattens a subquery
+    that has an ORDER BY into the outer query), so the checks run on the candidates in
+    order and the LIMIT stops them once `limit` pass: a few ticket look-ups instead of
+    one per candidate. The ORM has no subquery in FROM, so the derived table is composed
+    from the ORM's own compiled SQL (every value a parameter), and the rule of who may
+    open what stays the one in `tickets_visible_to`.
+    """
+    ticket = RawSQL("candidate.ticket_id", ())
+    checks: list[QuerySet[Any]] = []
+    exists = []
+    if viewer is not None:
+        checks.append(tickets_visible_to(viewer).filter(pk=ticket).values("pk"))
+        exists.append("EXISTS")
+    if unless is not None:
+        checks.append(unless.filter(ticket_id=ticket).values("pk"))
+        exists.append("NOT EXISTS")
+    sql, params = ordered.query.sql_with_params()
+    compiled = [check.query.sql_with_params() for check in checks]
+    order_by = ", ".join(
+        f"candidate.{name.removeprefix('-')}{' DESC' if name.startswith('-') else ''}"
+        for name in order
+    )
+    where = " AND ".join(f"{e} ({c_sql})" for e, (c_sql, _) in zip(exists, compiled, strict=True))
+    return RawSQL(  # noqa: S611 (the SQL is the ORM's own, its values are parameters)
+        f"SELECT candidate.id FROM ({sql}) AS candidate"  # noqa: S608
+        + (f" WHERE {where}" if where else "")
+        # The derived table's own order, so the plan keeps it and stays lazy.
+        + f" ORDER BY {order_by} LIMIT %s",
+        (*params, *(p for _, c_params in compiled for p in c_params), limit),
+    )
+
+
 def random_sample(
     *, agents: QuerySet[User], end: date, size: int = 5, viewer: User | None = None
 ) -> list[ReplyScore]:
@@ -275,34 +331,22 @@ def random_sample(
     One query, uniform over the week's replies `viewer` may open. The week's score ids
     and tickets are shuffled from the `score_agent_week` index alone (narrow entries, no
     score rows), and only then is each drawn reply's ticket checked against what the
-    viewer may open, lazily, until `size` pass: a random order filtered is still a random
-    order, so the draw is as fair as shuffling the visible ones first, but a manager
-    who sees their team's tickets costs `size` ticket look-ups, not one per reply of the
-    week (6,500 at 1M, most of the 30-40 ms this took). The reply, ticket and customer
-    message are read for the `size` drawn.
+    viewer may open, in the shuffled order, until `size` pass (`_first_passing`): a
+    random order filtered is still a random order, so the draw is as fair as shuffling
+    the visible ones first, but a manager who sees their team's tickets costs `size`
+    ticket look-ups, not one per reply of the week (6,500 at 1M, most of the 24-43 ms
+    this took). The reply, ticket and customer message are read for the `size` drawn.
     """
     start = end - timedelta(days=6)  # seven days including `end`
     week = (
         ReplyScore.objects.filter(
             in_days("replied_at", start, end), agent__in=agents, version=VERSION
         )
-        .order_by("?")
-        .values("id", "ticket_id")
+        .annotate(draw=Func(function="random", output_field=FloatField()))
+        .order_by("draw")
+        .values("id", "ticket_id", "draw")
     )
-    week_sql, week_params = week.query.sql_with_params()
-    # The shuffled week is a derived table (ORDER BY in a subquery is never flattened
-    # into the outer query), so the LIMIT stops the visibility checks after `size` pass.
-    # The ORM has no subquery in FROM; the rule of who may open what stays the one in
-    # `tickets_visible_to`, compiled and applied to the derived table's ticket.
-    where, where_params = "", ()
-    if viewer is not None:
-        visible = tickets_visible_to(viewer).filter(pk=RawSQL("drawn.ticket_id", ())).values("pk")
-        visible_sql, where_params = visible.query.sql_with_params()
-        where = f"WHERE EXISTS ({visible_sql})"
-    drawn = RawSQL(  # noqa: S611 (the SQL is the ORM's own, its values are parameters)
-        f"SELECT drawn.id FROM ({week_sql}) AS drawn {where} LIMIT %s",  # noqa: S608
-        (*week_params, *where_params, size),
-    )
+    drawn = _first_passing(week, order=("draw",), limit=size, viewer=viewer)
     return list(scores_with_context(ReplyScore.objects.filter(pk__in=drawn)).order_by("?"))
 
 
@@ -316,12 +360,15 @@ def low_csat_scores(
 ) -> list[ReplyScore]:
     """Replies on tickets whose customer rated 1-2 for reasons that concern the agent.
 
-    Two steps in one query. The low ratings are those answered since the period began (a
-    survey follows the replies it rates), read from the `survey_low_rating` partial index
-    alone; their tickets' scores are looked up in `score_ticket_low_csat`, which holds the
-    period, agent, score and id, and only the `limit` lowest are read with their context.
-    Joining the context before the sort read the wide rows of every candidate (~2,000 at
-    1M, 8 weeks); the period's other replies and surveys are never read.
+    One query. The low ratings are those answered since the period began (a survey
+    follows the replies it rates), read from the `survey_low_rating` partial index
+    alone; their tickets' scores are looked up in `score_ticket_low_csat`, which holds
+    the period, agent, score and id, and sorted there (narrow entries); the lowest are
+    then checked, in score order, for the viewer's access and for a product or policy
+    blamed in another survey of the ticket until `limit` pass (`_first_passing`), and
+    only those are read with their context. Joining the context and checking every
+    candidate before the sort read the wide rows of ~2,000 candidates (124 ms at 1M,
+    8 weeks); the period's other replies and surveys are never read.
     """
     first_moment = datetime.combine(start, time.min, tzinfo=timezone.get_current_timezone())
     low_ratings = (
@@ -331,18 +378,20 @@ def low_csat_scores(
     )
     # A ticket whose customer blamed the product or a policy in any survey says nothing
     # about the agent, even if another of its surveys gave no reason.
-    blamed_elsewhere = Survey.objects.filter(
-        ticket_id=OuterRef("ticket_id"), reason__in=(Reason.PRODUCT, Reason.POLICY)
-    )
-    lowest = (
-        _team_scores(agents=agents, start=start, end=end, viewer=viewer)
+    blamed = Survey.objects.filter(reason__in=(Reason.PRODUCT, Reason.POLICY))
+    candidates = (
+        ReplyScore.objects.filter(
+            in_days("replied_at", start, end), agent__in=agents, version=VERSION
+        )
         # = ANY(ARRAY(...)), not IN (...): the planner then looks the few tickets up in
         # the scores' ticket index instead of reading every score of the period and
         # hashing the surveys (it underestimates the low ratings several times over).
         .filter(EqualsAny(F("ticket_id"), ArraySubquery(low_ratings)))
-        .exclude(Exists(blamed_elsewhere))
         .order_by("overall", "-replied_at")
-        .values("pk")[:limit]
+        .values("id", "ticket_id", "overall", "replied_at")
+    )
+    lowest = _first_passing(
+        candidates, order=("overall", "-replied_at"), limit=limit, viewer=viewer, unless=blamed
     )
     return list(
         scores_with_context(ReplyScore.objects.filter(pk__in=lowest)).order_by(

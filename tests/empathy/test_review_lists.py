@@ -243,6 +243,26 @@ def test_low_csat_keeps_the_lowest_scored_replies_when_more_qualify_than_it_show
     assert low[0].customer_body == tickets[1].messages.get(kind=MessageKind.CUSTOMER).body
 
 
+def test_low_csat_leaves_out_replies_the_viewer_may_not_open(
+    manager, agent, make_ticket, other_ticket
+):
+    # The lowest candidates are on a queue the manager does not see: the list goes on to
+    # the visible ones rather than stopping short.
+    for overall in (5, 6, 7):
+        score(other_ticket, agent, overall)
+    survey(other_ticket, [agent], rating=1)
+    ticket = make_ticket()
+    visible = score(ticket, agent, 50)
+    survey(ticket, [agent], rating=2)
+    start, end = period()
+
+    low = low_csat_scores(
+        agents=agents_managed_by(manager), start=start, end=end, limit=2, viewer=manager
+    )
+
+    assert [s.pk for s in low] == [visible.pk]
+
+
 # Per-reply scatter -----------------------------------------------------------------------
 
 
