@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -216,6 +217,16 @@ def lowest_scores(
     context. Sorting every reply of the period by score read and sorted the whole
     period's wide rows (200 ms at 1M).
     """
+    if connection.vendor != "postgresql":
+        # The zero-setup SQLite default (`make run`, a demo's worth of replies) has no
+        # arrays: a plain sort of the period is cheap there.
+        return list(
+            scores_with_context(
+                _team_scores(agents=agents, start=start, end=end, viewer=viewer).filter(
+                    opportunity__in=("normal", "high")
+                )
+            ).order_by("overall", "-replied_at")[:limit]
+        )
     per_agent = ArraySubquery(
         _team_scores(agents=agents, start=start, end=end, viewer=viewer)
         .filter(agent_id=OuterRef("pk"), opportunity__in=("normal", "high"))
@@ -286,7 +297,7 @@ def _first_passing(
     limit: int,
     viewer: User | None,
     unless: QuerySet[Survey] | None = None,
-) -> RawSQL:
+) -> RawSQL | QuerySet[Any, Any]:
     """The ids of the first `limit` of `ordered` (narrow rows: id, ticket_id and the
     `order` columns, sorted on them; "-" for descending) whose ticket `viewer` may open
     and, given `unless`, no row of it matches: a subquery for `pk__in`.
@@ -298,6 +309,15 @@ def _first_passing(
     from the ORM's own compiled SQL (every value a parameter), and the rule of who may
     open what stays the one in `tickets_visible_to`.
     """
+    if connection.vendor != "postgresql":
+        # The zero-setup SQLite default: the same rows as a plain filtered subquery (a
+        # demo's worth of data needs no lazy plan, and its SQL differs).
+        passing = ordered
+        if viewer is not None:
+            passing = passing.filter(ticket_id__in=tickets_visible_to(viewer).values("pk"))
+        if unless is not None:
+            passing = passing.exclude(ticket_id__in=unless.values("ticket_id"))
+        return passing.order_by(*order).values("id")[:limit]
     ticket = RawSQL("candidate.ticket_id", ())
     checks: list[QuerySet[Any]] = []
     exists = []
@@ -386,7 +406,11 @@ def low_csat_scores(
         # = ANY(ARRAY(...)), not IN (...): the planner then looks the few tickets up in
         # the scores' ticket index instead of reading every score of the period and
         # hashing the surveys (it underestimates the low ratings several times over).
-        .filter(EqualsAny(F("ticket_id"), ArraySubquery(low_ratings)))
+        .filter(
+            EqualsAny(F("ticket_id"), ArraySubquery(low_ratings))
+            if connection.vendor == "postgresql"
+            else Q(ticket_id__in=low_ratings)
+        )
         .order_by("overall", "-replied_at")
         .values("id", "ticket_id", "overall", "replied_at")
     )

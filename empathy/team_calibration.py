@@ -15,7 +15,7 @@ from statistics import mean
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import Team, User
 from empathy.analyzer import VERSION
@@ -92,12 +92,16 @@ def team_calibration_reset(*, team: Team, user: User) -> Calibration:
 
 def calibrations_in_force(teams: QuerySet[Team] | list[Team]) -> dict[int, Calibration]:
     """The latest calibration of each team for the current analyzer version: one query."""
-    rows = (
-        Calibration.objects.filter(team__in=teams, version=VERSION)
-        .select_related("team", "created_by")
-        .order_by("team_id", "-created_at", "-pk")
-        .distinct("team_id")
+    # A correlated subquery rather than PostgreSQL's DISTINCT ON, so the zero-setup SQLite
+    # default (`make run`) serves the dashboard too.
+    latest = (
+        Calibration.objects.filter(team=OuterRef("team"), version=VERSION)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
     )
+    rows = Calibration.objects.filter(
+        team__in=teams, version=VERSION, pk=Subquery(latest)
+    ).select_related("team", "created_by")
     return {row.team_id: row for row in rows}
 
 

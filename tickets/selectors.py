@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -154,7 +155,12 @@ def ticket_neighbours(
         .only(*shown)
         .annotate(slot=Value(1, output_field=slot))[:others]
     )
-    rows = list(following.union(same_requester, all=True).order_by("slot", "-created_at", "-id"))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(
+            following.union(same_requester, all=True).order_by("slot", "-created_at", "-id")
+        )
+    else:  # SQLite (the zero-setup default) allows no LIMIT inside a UNION: two queries
+        rows = [*following, *same_requester]
     following_rows = [t for t in rows if t.slot == 0]
     return (
         following_rows[0] if following_rows else None,
