@@ -396,7 +396,8 @@ def wait_for_background(stack: Stack, tag: str, *, timeout: float) -> tuple[dict
 def scenario_worker_killed(
     stack: Stack, *, replies: int, kills: int, kill_interval: float, kill_until: float = 0.0
 ) -> dict[str, Any]:
-    """Agent replies over HTTP; SIGKILL the worker's pool every `kill_interval` s meanwhile.
+    """Agent replies over HTTP; SIGKILL the worker's pool meanwhile, each kill at least
+    `kill_interval` s after the previous one and only once the pool is scoring again.
 
     At least `kills` kills, and more until `kill_until` of the replies are scored (the
     full size kills throughout the run; the short one just twice, as a loaded machine
@@ -421,7 +422,18 @@ def scenario_worker_killed(
         # then lands with work in flight near the end, so the recovery figure is not
         # just the time to drain the backlog.
         while True:
-            time.sleep(kill_interval)
+            # A kill lands once the (restarted) pool is scoring again and `kill_interval`
+            # has passed: so every kill hits work in flight, on a fast idle machine (where
+            # a timer alone let 100 replies finish between two kills) as on a loaded one
+            # (where kills on a timer starved the pool before it scored anything).
+            before, earliest = scored.count(), time.time() + kill_interval
+
+            def resumed(before: int = before, earliest: float = earliest) -> bool:
+                now = scored.count()
+                return time.time() >= earliest and (now > before or now >= replies)
+
+            if not wait_for(resumed, timeout=120, interval=0.05):
+                raise RuntimeError("scoring made no progress within 120 s of a kill")
             now_scored = scored.count()
             if now_scored >= replies or (
                 done_kills >= kills and now_scored >= kill_until * replies

@@ -41,7 +41,7 @@ def stack(reliability_services: Stack) -> Iterator[Stack]:
 
 
 def test_killing_the_worker_pool_while_scoring_loses_and_duplicates_nothing(stack) -> None:
-    result = scenario_worker_killed(stack, replies=100, kills=2, kill_interval=2.0)
+    result = scenario_worker_killed(stack, replies=100, kills=2, kill_interval=0.2)
 
     assert result["kills"] == 2
     assert result["client_errors"] == 0
