@@ -118,7 +118,10 @@ def celery_worker(_celery_worker_process: Worker) -> Iterator[Worker]:
     wait_until(worker_idle, timeout=60, interval=0.2)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a worker left running after the integration modules would
+# consume the tasks that later transactional tests publish for real (their on_commit
+# hooks), run handlers against their rows, and deadlock the flush that ends those tests.
+@pytest.fixture(scope="module")
 def _celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[Worker]:
     reason = _integration_available()
     if reason:
